@@ -1,0 +1,82 @@
+//===- Pipelines.cpp - Tessera pass pipelines -----------------------------===//
+//
+// The single place that assembles Tessera's pipelines; tessera-opt,
+// tessera-compile and the C API all build them through these functions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tessera/Transforms/Pipelines.h"
+#include "tessera/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void tessera::buildGraphPipeline(OpPassManager &pm,
+                                 const CPUPipelineOptions &options) {
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(createCanonicalizerPass());
+  funcPm.addPass(createCSEPass());
+  if (options.optLevel >= 1) {
+    funcPm.addPass(createLinalgElementwiseOpFusionPass());
+    funcPm.addPass(createCanonicalizerPass());
+  }
+}
+
+void tessera::buildCPUPipeline(OpPassManager &pm,
+                               const CPUPipelineOptions &options) {
+  buildGraphPipeline(pm, options);
+
+  // Tensors to buffers: function results become caller-provided buffers.
+  bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.bufferizeFunctionBoundaries = true;
+  bufferizeOptions.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  bufferization::BufferResultsToOutParamsPassOptions outParamsOptions;
+  outParamsOptions.hoistStaticAllocs = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParamsOptions));
+  bufferization::buildBufferDeallocationPipeline(pm);
+
+  // Buffers to loops.
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(tessera::createTesseraLowerScratchpadPass());
+  funcPm.addPass(createConvertLinalgToAffineLoopsPass());
+  if (options.optLevel >= 1) {
+    funcPm.addPass(createLoopInvariantCodeMotionPass());
+    funcPm.addPass(createCanonicalizerPass());
+  }
+  funcPm.addPass(createLowerAffinePass());
+  funcPm.addPass(createSCFToControlFlowPass());
+
+  // Loops to the LLVM dialect.
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void tessera::registerTesseraPipelines() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "tessera-graph-pipeline",
+      "Graph-level cleanup and elementwise fusion on tensors",
+      buildGraphPipeline);
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "tessera-cpu-pipeline",
+      "Lower tensor functions to the LLVM dialect for the host CPU",
+      buildCPUPipeline);
+}

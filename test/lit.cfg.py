@@ -1,0 +1,43 @@
+# Lit configuration of the Tessera test suite.
+import os
+import shutil
+
+import lit.formats
+import lit.util
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "TESSERA"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test", ".py"]
+config.excludes = ["CMakeLists.txt", "Inputs", "lit.cfg.py", "lit.site.cfg.py",
+                   "Unit", "python"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.tessera_obj_root, "test")
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.tessera_tools_dir, append_path=True)
+
+tools = ["tessera-opt", "tessera-translate", "tessera-compile", "tessera-run"]
+llvm_config.add_tool_substitutions(tools, [config.tessera_tools_dir])
+
+config.substitutions.append(("%python", config.tessera_python))
+config.substitutions.append(("%tessera_src", config.tessera_src_root))
+config.substitutions.append(("%tessera_obj", config.tessera_obj_root))
+
+# Conformance data of Debian's libonnx-testdata.
+onnx_node_dir = "/usr/share/libonnx-testdata/data/node"
+config.substitutions.append(("%onnx_node", onnx_node_dir))
+if os.path.isdir(onnx_node_dir):
+    config.available_features.add("onnx-testdata")
+
+# Python packages used to build models in tests.
+def python_has(module):
+    import subprocess
+    return subprocess.call([config.tessera_python, "-c", "import " + module],
+                           stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL) == 0
+
+if python_has("onnx") and python_has("numpy"):
+    config.available_features.add("python-onnx")
