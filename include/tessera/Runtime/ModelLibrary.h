@@ -74,8 +74,8 @@ private:
 
   ModelLibrary(std::string path, std::unique_ptr<void, HandleCloser> handle,
                const tessera_signature *signature, RunFn runFn)
-      : path(std::move(path)), handle(std::move(handle)),
-        signature(signature), runFn(runFn) {}
+      : path(std::move(path)), handle(std::move(handle)), signature(signature),
+        runFn(runFn) {}
 
   std::string path;
   std::unique_ptr<void, HandleCloser> handle;

@@ -49,6 +49,7 @@ void tessera::buildCPUPipeline(OpPassManager &pm,
   // Buffers to loops.
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(tessera::createTesseraLowerScratchpadPass());
+  funcPm.addPass(tessera::createTesseraExpandStridedCopiesPass());
   funcPm.addPass(createConvertLinalgToAffineLoopsPass());
   if (options.optLevel >= 1) {
     funcPm.addPass(createLoopInvariantCodeMotionPass());

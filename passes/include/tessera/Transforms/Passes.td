@@ -38,4 +38,26 @@ def TesseraLowerScratchpadPass
   ];
 }
 
+def TesseraExpandStridedCopiesPass
+    : Pass<"tessera-expand-strided-copies", "func::FuncOp"> {
+  let summary = "Turn memref.copy between strided views into linalg.copy";
+  let description = [{
+    Upstream lowers a `memref.copy` whose operands do not both have an
+    identity layout to a call of `memrefCopy` in MLIR's C runner utilities,
+    a library a compiled model must not depend on. This pass rewrites those
+    copies as `linalg.copy`, which becomes a plain loop nest; copies of
+    contiguous buffers stay `memref.copy` (a `memcpy`).
+
+    Before:
+    ```mlir
+    memref.copy %a, %sub : memref<2x3xf32> to memref<2x3xf32, strided<[6, 1], offset: 2>>
+    ```
+    After:
+    ```mlir
+    linalg.copy ins(%a : memref<2x3xf32>) outs(%sub : memref<2x3xf32, strided<[6, 1], offset: 2>>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // TESSERA_TRANSFORMS_PASSES_TD
