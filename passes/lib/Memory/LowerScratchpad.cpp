@@ -30,11 +30,41 @@ void lowerTransfer(IRRewriter &rewriter, DmaOp op) {
   rewriter.eraseOp(op);
 }
 
+/// Checks what the lowering relies on: every arena is in the entry block
+/// (its deallocation goes before every return) and every token is only
+/// waited on (transfers become synchronous).
+LogicalResult checkLowerable(func::FuncOp func) {
+  Block *entry = &func.getBody().front();
+  WalkResult result = func.walk([&](Operation *op) {
+    if (isa<ArenaOp>(op) && op->getBlock() != entry) {
+      op->emitOpError("must be in the entry block of its function to be "
+                      "lowered");
+      return WalkResult::interrupt();
+    }
+    for (Value result : op->getResults()) {
+      if (!isa<TokenType>(result.getType()))
+        continue;
+      for (Operation *user : result.getUsers()) {
+        if (isa<WaitOp>(user))
+          continue;
+        op->emitOpError("token is used by '")
+            << user->getName()
+            << "'; only 'tessera.wait' may use it for lowering";
+        return WalkResult::interrupt();
+      }
+    }
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
 struct LowerScratchpadPass
     : public tessera::impl::TesseraLowerScratchpadPassBase<
           LowerScratchpadPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    if (failed(checkLowerable(func)))
+      return signalPassFailure();
     IRRewriter rewriter(func.getContext());
 
     func.walk([&](WaitOp op) { rewriter.eraseOp(op); });

@@ -42,7 +42,7 @@ func.func @arena_size_not_multiple_of_alignment() {
 // -----
 
 func.func @arena_not_i8() {
-  // expected-error@+1 {{'tessera.arena' op result #0 must be 1D memref of 8-bit signless integer values, but got 'memref<128xi32>'}}
+  // expected-error@+1 {{'tessera.arena' op result #0 must be statically sized 1-D memref of i8 with an identity layout, but got 'memref<128xi32>'}}
   %0 = tessera.arena align 64 : memref<128xi32>
   return
 }
@@ -50,7 +50,7 @@ func.func @arena_not_i8() {
 // -----
 
 func.func @arena_not_1d() {
-  // expected-error@+1 {{'tessera.arena' op result #0 must be 1D memref of 8-bit signless integer values, but got 'memref<2x64xi8>'}}
+  // expected-error@+1 {{'tessera.arena' op result #0 must be statically sized 1-D memref of i8 with an identity layout, but got 'memref<2x64xi8>'}}
   %0 = tessera.arena align 64 : memref<2x64xi8>
   return
 }
@@ -58,7 +58,7 @@ func.func @arena_not_1d() {
 // -----
 
 func.func @arena_non_identity_layout() {
-  // expected-error@+1 {{'tessera.arena' op arena must have an identity layout}}
+  // expected-error@+1 {{'tessera.arena' op result #0 must be statically sized 1-D memref of i8 with an identity layout, but got 'memref<128xi8, strided<[2]>>'}}
   %0 = tessera.arena align 64 : memref<128xi8, strided<[2]>>
   return
 }
@@ -71,7 +71,7 @@ func.func @arena_non_identity_layout() {
 
 func.func @buffer_past_end_of_arena() {
   %0 = tessera.arena align 64 : memref<128xi8>
-  // expected-error@+1 {{'tessera.buffer' op buffer of 128 bytes at offset 64 ends at byte 192, past the arena of 128 bytes}}
+  // expected-error@+1 {{'tessera.buffer' op buffer of 128 bytes at offset 64 does not fit in the arena of 128 bytes}}
   %1 = tessera.buffer %0[64] : memref<128xi8> to memref<32xf32>
   return
 }
@@ -79,7 +79,7 @@ func.func @buffer_past_end_of_arena() {
 // -----
 
 func.func @buffer_past_end_of_argument_arena(%arena: memref<128xi8>) {
-  // expected-error@+1 {{'tessera.buffer' op buffer of 132 bytes at offset 0 ends at byte 132, past the arena of 128 bytes}}
+  // expected-error@+1 {{'tessera.buffer' op buffer of 132 bytes at offset 0 does not fit in the arena of 128 bytes}}
   %1 = tessera.buffer %arena[0] : memref<128xi8> to memref<33xf32>
   return
 }
@@ -150,7 +150,7 @@ func.func @buffer_dynamic_shape() {
 // -----
 
 func.func @buffer_arena_not_i8(%arena: memref<64xi32>) {
-  // expected-error@+1 {{'tessera.buffer' op operand #0 must be 1D memref of 8-bit signless integer values, but got 'memref<64xi32>'}}
+  // expected-error@+1 {{'tessera.buffer' op operand #0 must be statically sized 1-D memref of i8 with an identity layout, but got 'memref<64xi32>'}}
   %1 = tessera.buffer %arena[0] : memref<64xi32> to memref<8xf32>
   return
 }
@@ -408,12 +408,12 @@ func.func @kernel_config_tile_level_too_long() attributes {tessera.kernel_config
 
 // -----
 
-// expected-error@+1 {{tile level 0 must be an array of integers, e.g. [64, 64]}}
+// expected-error@+1 {{tile level 0 must be an array of i64 integers, e.g. [64, 64]}}
 func.func @kernel_config_tile_not_integer() attributes {tessera.kernel_config = #tessera.kernel_config<tiles = [[64, 2.5]], loop_order = [0, 1]>}
 
 // -----
 
-// expected-error@+1 {{tile level 1 must be an array of integers, e.g. [64, 64]}}
+// expected-error@+1 {{tile level 1 must be an array of i64 integers, e.g. [64, 64]}}
 func.func @kernel_config_tile_level_not_array() attributes {tessera.kernel_config = #tessera.kernel_config<tiles = [[64, 64], 8], loop_order = [0, 1]>}
 
 // -----
@@ -481,3 +481,35 @@ func.func @cost_empty_source() attributes {tessera.cost = #tessera.cost<latency_
 // expected-note@+2 {{add a trailing dot to make the literal a float}}
 // expected-error@+1 {{failed to parse Tessera_CostAttr parameter 'latency_us'}}
 func.func @cost_integer_latency() attributes {tessera.cost = #tessera.cost<latency_us = 3, source = "analytical">}
+
+// -----
+
+func.func @buffer_offset_overflow() {
+  %0 = tessera.arena align 64 : memref<256xi8>
+  // expected-error@+1 {{'tessera.buffer' op buffer of 64 bytes at offset 9223372036854775744 does not fit in the arena of 256 bytes}}
+  %1 = tessera.buffer %0[9223372036854775744] : memref<256xi8> to memref<16xf32>
+  return
+}
+
+// -----
+
+func.func @buffer_memory_space(%arena: memref<256xi8>) {
+  // expected-error@+1 {{'tessera.buffer' op buffer memory space 3 : i64 differs from the arena's}}
+  %1 = tessera.buffer %arena[0] : memref<256xi8> to memref<8xf32, 3>
+  return
+}
+
+// -----
+
+func.func @arena_dynamic() {
+  // expected-error@+1 {{'tessera.arena' op result #0 must be statically sized 1-D memref of i8 with an identity layout, but got 'memref<?xi8>'}}
+  %0 = tessera.arena align 64 : memref<?xi8>
+  return
+}
+
+// -----
+
+// expected-error@+1 {{tile level 0 must be an array of i64 integers, e.g. [64, 64]}}
+func.func @tile_unsigned() attributes {k = #tessera.kernel_config<tiles = [[4294967295 : ui32]], loop_order = [0]>} {
+  return
+}

@@ -85,10 +85,15 @@ KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (failed(verifyLoopIndices(emitError, "loop_order", loopOrder, numLoops)))
     return failure();
   for (auto [level, levelAttr] : llvm::enumerate(tiles)) {
+    auto isTileSize = [](Attribute size) {
+      auto integer = dyn_cast<IntegerAttr>(size);
+      return integer && (integer.getType().isSignlessInteger(64) ||
+                         integer.getType().isIndex());
+    };
     auto sizes = dyn_cast<ArrayAttr>(levelAttr);
-    if (!sizes || !llvm::all_of(sizes, llvm::IsaPred<IntegerAttr>))
+    if (!sizes || !llvm::all_of(sizes, isTileSize))
       return emitError() << "tile level " << level
-                         << " must be an array of integers, e.g. [64, 64]";
+                         << " must be an array of i64 integers, e.g. [64, 64]";
     if (static_cast<int64_t>(sizes.size()) != numLoops)
       return emitError() << "tile level " << level << " has " << sizes.size()
                          << " sizes but 'loop_order' has " << numLoops

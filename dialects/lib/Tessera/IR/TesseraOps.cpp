@@ -5,6 +5,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
@@ -25,8 +26,6 @@ LogicalResult ArenaOp::verify() {
     return emitOpError("size of ")
            << getSizeInBytes() << " bytes is not a multiple of the alignment ("
            << alignment << ")";
-  if (!getArena().getType().getLayout().isIdentity())
-    return emitOpError("arena must have an identity layout");
   return success();
 }
 
@@ -48,13 +47,17 @@ LogicalResult BufferOp::verify() {
     return emitOpError("element type ")
            << type.getElementType()
            << " is not an integer or float of a whole number of bytes";
+  if (type.getMemorySpace() != getArena().getType().getMemorySpace())
+    return emitOpError("buffer memory space ")
+           << type.getMemorySpace() << " differs from the arena's";
   int64_t arenaSize = getArena().getType().getDimSize(0);
-  int64_t end = getOffset() + getSizeInBytes();
-  if (end > arenaSize)
+  std::optional<int64_t> size = llvm::checkedMul<int64_t>(
+      type.getNumElements(), type.getElementTypeBitWidth() / 8);
+  if (!size || *size > arenaSize || getOffset() > arenaSize - *size)
     return emitOpError("buffer of ")
-           << getSizeInBytes() << " bytes at offset " << getOffset()
-           << " ends at byte " << end << ", past the arena of " << arenaSize
-           << " bytes";
+           << (size ? std::to_string(*size) : std::string("too many"))
+           << " bytes at offset " << getOffset()
+           << " does not fit in the arena of " << arenaSize << " bytes";
   if (ArenaOp arena = getArenaOp()) {
     uint64_t alignment = arena.getAlignment();
     if (getOffset() % alignment != 0)

@@ -9,7 +9,10 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/ViewLikeInterface.td"
 include "mlir/IR/CommonAttrConstraints.td"
 
-def Tessera_ArenaMemRef : MemRefRankOf<[I8], [1]>;
+def Tessera_ArenaMemRef : ConfinedType<MemRefRankOf<[I8], [1]>,
+    [HasStaticShapePred,
+     CPred<"::llvm::cast<::mlir::MemRefType>($_self).getLayout().isIdentity()">],
+    "statically sized 1-D memref of i8 with an identity layout">;
 
 def Tessera_ArenaOp : Tessera_Op<"arena", [
     MemoryEffects<[MemAlloc<DefaultResource>]>]> {
