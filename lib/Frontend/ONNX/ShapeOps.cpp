@@ -94,6 +94,47 @@ LogicalResult convertConcat(ImportContext &ctx, const onnx::NodeProto &node) {
   return success();
 }
 
+/// Pad in constant mode with non-negative pads.
+LogicalResult convertPad(ImportContext &ctx, const onnx::NodeProto &node) {
+  FailureOr<Value> input = ctx.getInput(node, 0);
+  if (failed(input))
+    return failure();
+  std::string mode = ctx.getStringAttr(node, "mode", "constant");
+  if (mode != "constant")
+    return ctx.emitError(node) << "only mode 'constant' is supported, got '"
+                               << mode << "'";
+  SmallVector<int64_t> pads;
+  double value = 0.0;
+  if (ctx.getOpset() < 11) {
+    pads = ctx.getIntsAttr(node, "pads");
+    value = ctx.getFloatAttr(node, "value", 0.0f);
+  } else {
+    FailureOr<SmallVector<int64_t>> constantPads = ctx.getConstantInts(node, 1);
+    if (failed(constantPads))
+      return failure();
+    pads = *constantPads;
+    if (ctx.hasInput(node, 2)) {
+      FailureOr<SmallVector<double>> padValue = ctx.getConstantDoubles(node, 2);
+      if (failed(padValue))
+        return failure();
+      value = padValue->empty() ? 0.0 : padValue->front();
+    }
+    if (ctx.hasInput(node, 3))
+      return ctx.emitError(node) << "the 'axes' input is unsupported";
+  }
+  int64_t rank = cast<RankedTensorType>(input->getType()).getRank();
+  if (static_cast<int64_t>(pads.size()) != 2 * rank)
+    return ctx.emitError(node) << "'pads' must have " << 2 * rank
+                               << " entries";
+  if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+    return ctx.emitError(node) << "negative pads (cropping) are unsupported";
+  ArrayRef<int64_t> padsRef(pads);
+  ctx.setResult(node, 0,
+                pad(ctx.builder, ctx.getLoc(node), *input,
+                    padsRef.take_front(rank), padsRef.drop_front(rank), value));
+  return success();
+}
+
 LogicalResult convertConstant(ImportContext &ctx,
                               const onnx::NodeProto &node) {
   const onnx::AttributeProto *value = ctx.findAttr(node, "value");
@@ -120,5 +161,6 @@ void tessera::addShapeConverters(ConverterTable &table) {
   table["Dropout"] = convertPassThrough;
   table["Transpose"] = convertTranspose;
   table["Concat"] = convertConcat;
+  table["Pad"] = convertPad;
   table["Constant"] = convertConstant;
 }
