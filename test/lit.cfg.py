@@ -1,6 +1,6 @@
 # Lit configuration of the Tessera test suite.
 import os
-import shutil
+import sys
 
 import lit.formats
 import lit.util
@@ -11,8 +11,10 @@ config.name = "TESSERA"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test", ".py"]
 config.excludes = ["CMakeLists.txt", "Inputs", "lit.cfg.py", "lit.site.cfg.py",
-                   "Unit", "python"]
+                   "Unit", "python", "lit_onnx_node.py"]
 config.test_source_root = os.path.dirname(__file__)
+# Test formats of Tessera's own (lit_onnx_node.py) are imported from here.
+sys.path.insert(0, config.test_source_root)
 config.test_exec_root = os.path.join(config.tessera_obj_root, "test")
 
 llvm_config.use_default_substitutions()
