@@ -27,6 +27,9 @@ llvm_config.add_tool_substitutions(tools, [config.tessera_tools_dir])
 config.substitutions.append(("%python", config.tessera_python))
 config.substitutions.append(("%tessera_src", config.tessera_src_root))
 config.substitutions.append(("%tessera_obj", config.tessera_obj_root))
+config.substitutions.append(("%cmake", config.cmake_command))
+config.substitutions.append(("%cxx", config.cxx_compiler))
+config.substitutions.append(("%cc", config.c_compiler))
 
 # Conformance data of Debian's libonnx-testdata.
 onnx_node_dir = "/usr/share/libonnx-testdata/data/node"
