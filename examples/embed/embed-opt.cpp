@@ -18,7 +18,7 @@ int main(int argc, char **argv) {
   registry.insert<mlir::arith::ArithDialect, mlir::func::FuncDialect,
                   mlir::memref::MemRefDialect>();
   tessera::registerTesseraDialect(registry);
-  tessera::registerTesseraPasses();
+  tessera::registerTesseraPassesAndPipelines();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "An embedding compiler with Tessera's passes\n", registry));
 }

@@ -26,7 +26,7 @@ void registerAllPasses();
 /// Registers only Tessera's own dialect, passes and pipelines, for a
 /// compiler that registers upstream pieces itself.
 void registerTesseraDialect(mlir::DialectRegistry &registry);
-void registerTesseraPasses();
+void registerTesseraPassesAndPipelines();
 
 } // namespace tessera
 

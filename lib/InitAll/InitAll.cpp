@@ -14,7 +14,7 @@ void tessera::registerTesseraDialect(mlir::DialectRegistry &registry) {
   registry.insert<mlir::tessera::TesseraDialect>();
 }
 
-void tessera::registerTesseraPasses() {
+void tessera::registerTesseraPassesAndPipelines() {
   mlir::tessera::registerTesseraPasses();
   mlir::tessera::registerTesseraPipelines();
 }
@@ -27,5 +27,5 @@ void tessera::registerAllDialects(mlir::DialectRegistry &registry) {
 
 void tessera::registerAllPasses() {
   mlir::registerAllPasses();
-  registerTesseraPasses();
+  registerTesseraPassesAndPipelines();
 }

@@ -89,11 +89,17 @@ int main(int argc, char **argv) {
   mlir::ScopedDiagnosticHandler handler(&context, [](mlir::Diagnostic &diag) {
     if (diag.getSeverity() != mlir::DiagnosticSeverity::Error)
       return mlir::success();
-    std::string location;
-    llvm::raw_string_ostream os(location);
-    diag.getLocation().print(os);
-    llvm::WithColor::error(llvm::errs(), "tessera-compile")
-        << location << ": " << diag.str() << "\n";
+    llvm::raw_ostream &os =
+        llvm::WithColor::error(llvm::errs(), "tessera-compile");
+    // Importer locations: the file, wrapped in the node's "name (OpType)".
+    mlir::Location loc = diag.getLocation();
+    auto name = llvm::dyn_cast<mlir::NameLoc>(loc);
+    if (auto file = llvm::dyn_cast<mlir::FileLineColLoc>(
+            name ? name.getChildLoc() : loc))
+      os << file.getFilename().getValue() << ": ";
+    if (name)
+      os << "node " << name.getName().getValue() << ": ";
+    os << diag.str() << "\n";
     return mlir::success();
   });
   return mlir::failed(tessera::compileModel(options, context)) ? 1 : 0;

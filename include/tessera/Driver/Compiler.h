@@ -1,6 +1,6 @@
 //===- Compiler.h - Compile an ONNX model end to end ------------*- C++ -*-===//
 //
-// The compile driver behind tessera-compile and the C API: import, the CPU
+// The compile driver behind tessera-compile: import, the CPU
 // pipeline (built by buildCPUPipeline), LLVM IR, object, shared library.
 //
 //===----------------------------------------------------------------------===//

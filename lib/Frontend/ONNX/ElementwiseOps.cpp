@@ -105,9 +105,11 @@ Value neg(OpBuilder &b, Location loc, ValueRange args, bool) {
   return arith::SubIOp::create(b, loc, zero, args[0]);
 }
 
-Value abs(OpBuilder &b, Location loc, ValueRange args, bool) {
+Value abs(OpBuilder &b, Location loc, ValueRange args, bool isUnsigned) {
   if (isa<FloatType>(args[0].getType()))
     return math::AbsFOp::create(b, loc, args[0]);
+  if (isUnsigned)
+    return args[0];
   return math::AbsIOp::create(b, loc, args[0]);
 }
 

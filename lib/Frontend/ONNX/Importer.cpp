@@ -20,6 +20,8 @@
 #include "llvm/Support/Path.h"
 
 #include "onnx/checker.h"
+
+#include <algorithm>
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
 
@@ -157,7 +159,9 @@ LogicalResult GraphImporter::applyShapeOverrides() {
 
 LogicalResult GraphImporter::inferShapes() {
   try {
-    onnx::checker::check_model(model);
+    // The path form of the checker knows the model's directory, where
+    // external-data files live.
+    onnx::checker::check_model(path.str());
     onnx::ShapeInferenceOptions inferenceOptions{/*check_type=*/true,
                                                  /*error_mode=*/1,
                                                  /*enable_data_propagation=*/
@@ -165,9 +169,9 @@ LogicalResult GraphImporter::inferShapes() {
     onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
                                        inferenceOptions);
   } catch (const std::exception &e) {
-    StringRef message(e.what());
-    return emitError() << "invalid ONNX model: "
-                       << message.take_until([](char c) { return c == '\n'; });
+    std::string message = e.what();
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    return emitError() << "invalid ONNX model: " << StringRef(message).trim();
   }
   return success();
 }
@@ -201,7 +205,10 @@ GraphImporter::getStaticType(const onnx::ValueInfoProto &info, StringRef role) {
                             << "' has a dynamic dimension " << i;
     if (!dim.dim_param().empty())
       diag << " ('" << dim.dim_param() << "')";
-    diag << "; pin it with --shape " << info.name() << ":DIMS";
+    if (role == "input")
+      diag << "; pin it with --shape " << info.name() << ":DIMS";
+    else
+      diag << " that shape inference cannot resolve from the input shapes";
     return failure();
   }
   return RankedTensorType::get(shape, elementType);
@@ -307,13 +314,13 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 
   SmallVector<Value> results;
   for (const onnx::ValueInfoProto &output : graph.output()) {
-    onnx::NodeProto returnNode;
-    returnNode.set_op_type("Return");
-    returnNode.add_input(output.name());
-    FailureOr<Value> value = ctx.getInput(returnNode, 0);
-    if (failed(value))
+    Value value = ctx.lookupValue(output.name());
+    if (!value) {
+      emitError() << "graph output '" << output.name()
+                  << "' is not produced by any node";
       return nullptr;
-    results.push_back(*value);
+    }
+    results.push_back(value);
   }
   func::ReturnOp::create(builder, fileLoc, results);
 

@@ -1,7 +1,8 @@
 //===- Pipelines.cpp - Tessera pass pipelines -----------------------------===//
 //
 // The single place that assembles Tessera's pipelines; tessera-opt,
-// tessera-compile and the C API all build them through these functions.
+// tessera-compile and embedding compilers all build them through these
+// functions.
 //
 //===----------------------------------------------------------------------===//
 
@@ -41,7 +42,8 @@ void tessera::buildCPUPipeline(OpPassManager &pm,
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
   bufferization::BufferResultsToOutParamsPassOptions outParamsOptions;
-  outParamsOptions.hoistStaticAllocs = true;
+  // No hoisting of static allocs: upstream's hoisting crashes on a function
+  // that returns one buffer twice (a graph output duplicated by Identity).
   outParamsOptions.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParamsOptions));
   bufferization::buildBufferDeallocationPipeline(pm);

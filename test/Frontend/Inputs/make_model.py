@@ -3,13 +3,28 @@
 
 Usage: make_model.py KIND OUT.onnx [--with-data]
 
+Kinds (float32, opset 13 unless said):
+  relu              x: [2,3] -> Relu
+  dynamic           x: [N,3] (dim_param 'N') -> Relu
+  unsupported-op    an Einsum node named 'my_node'
+  bad-opset         Relu under opset 99
+  custom-domain     node 'custom_node' of op MyOp, domain 'com.example'
+  conv-bn-relu      x: [1,2,5,5] -> Conv 3x3 (pads 1, bias) ->
+                    BatchNormalization -> Relu, weights as initializers
+  gemm              a: [2,3] -> Gemm(transB=1, alpha=0.5, bias [4]) -> [2,4]
+  matmul-batched    a: [2,1,3,4] x initializer [5,4,6] -> [2,5,3,6]
+  external-data     the gemm model with its initializers in weights.bin
+                    beside OUT.onnx
+  duplicate-output  Relu and an Identity of it, both graph outputs
+  truncated         the first half of the relu model's bytes
+  garbage           256 random bytes (fixed seed)
+
 With --with-data, a model with static inputs also gets OUT.input_<i>.npy
 (random, fixed seed) and OUT.output_<i>.npy (computed with numpy) beside it,
 for `tessera-run --input ... --expect ...`.
 """
 
 import argparse
-import os
 import sys
 
 import numpy as np
@@ -143,6 +158,19 @@ def external_data_model():
     return model, ref
 
 
+def duplicate_output_model():
+    # y and its Identity z are both graph outputs: one value returned twice.
+    nodes = [helper.make_node("Relu", ["x"], ["y"], name="relu"),
+             helper.make_node("Identity", ["y"], ["z"], name="identity")]
+    model = make("duplicate_output", nodes, [value("x", [2, 3])],
+                 [value("y", [2, 3]), value("z", [2, 3])])
+
+    def ref(x):
+        y = np.maximum(x, 0)
+        return [y, y]
+    return model, ref
+
+
 def matmul_batched_model():
     r = rng()
     b = r.standard_normal((5, 4, 6)).astype(np.float32)
@@ -166,6 +194,7 @@ KINDS = {
     "gemm": gemm_model,
     "matmul-batched": matmul_batched_model,
     "external-data": external_data_model,
+    "duplicate-output": duplicate_output_model,
 }
 
 

@@ -96,6 +96,11 @@ public:
   llvm::SmallVector<int64_t> getIntsAttr(const onnx::NodeProto &node,
                                          llvm::StringRef name) const;
 
+  /// The value of the tensor `name`, or null when nothing produced it.
+  mlir::Value lookupValue(llvm::StringRef name) const {
+    return values.lookup(name);
+  }
+
   /// Registration of graph state by the importer.
   void bindValue(llvm::StringRef name, mlir::Value value) {
     values[name] = value;

@@ -1,7 +1,7 @@
 //===- Pipelines.h - Tessera pass pipelines ---------------------*- C++ -*-===//
 //
 // The one builder of Tessera's compilation pipelines: tessera-opt's named
-// pipelines, tessera-compile and the C API all call it.
+// pipelines, tessera-compile and embedding compilers all call it.
 //
 //===----------------------------------------------------------------------===//
 
