@@ -47,8 +47,8 @@ typedef enum tessera_dtype {
 
 /* One input or output of a model. */
 typedef struct tessera_tensor_info {
-  const char *name;     /* the ONNX graph's name for the tensor */
-  int32_t dtype;        /* a tessera_dtype */
+  const char *name; /* the ONNX graph's name for the tensor */
+  int32_t dtype;    /* a tessera_dtype */
   int32_t rank;
   const int64_t *shape; /* `rank` static dimensions */
 } tessera_tensor_info;

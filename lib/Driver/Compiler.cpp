@@ -100,13 +100,14 @@ LogicalResult compileModel(const CompileOptions &options,
   if (!llvmModule)
     return report(llvmModule.takeError(), context, "LLVM IR");
   if (options.emit == EmitKind::LLVMIR)
-    return writeText(options.outputPath, context,
-                     [&](raw_ostream &os) { (*llvmModule)->print(os, nullptr); });
+    return writeText(options.outputPath, context, [&](raw_ostream &os) {
+      (*llvmModule)->print(os, nullptr);
+    });
 
   if (options.emit == EmitKind::Object)
-    return report(writeObjectFile(**llvmModule, options.optLevel,
-                                  options.outputPath),
-                  context, "object file");
+    return report(
+        writeObjectFile(**llvmModule, options.optLevel, options.outputPath),
+        context, "object file");
 
   SmallString<128> objectPath;
   if (std::error_code ec =

@@ -7,8 +7,8 @@
 
 #include "tessera/Driver/Compiler.h"
 
-#include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -29,11 +29,10 @@ static cl::opt<std::string>
          cl::desc("What to write: onnx-mlir (imported tensor IR), mlir "
                   "(LLVM dialect), llvm (LLVM IR), obj, lib (default)"),
          cl::init("lib"), cl::cat(category));
-static cl::opt<unsigned> optLevel(
-    "O", cl::desc("Optimisation level, -O0 to -O3 (default -O2)"), cl::Prefix,
-    cl::init(2), cl::cat(category));
-static cl::opt<std::string> target("target",
-                                   cl::desc("Target device (cpu)"),
+static cl::opt<unsigned>
+    optLevel("O", cl::desc("Optimisation level, -O0 to -O3 (default -O2)"),
+             cl::Prefix, cl::init(2), cl::cat(category));
+static cl::opt<std::string> target("target", cl::desc("Target device (cpu)"),
                                    cl::init("cpu"), cl::cat(category));
 static cl::list<std::string>
     shapes("shape",
@@ -43,9 +42,10 @@ static cl::list<std::string>
 static cl::opt<bool> printAfterAll("mlir-print-ir-after-all",
                                    cl::desc("Print the IR after every pass"),
                                    cl::cat(category));
-static cl::opt<bool> printAfterFailure(
-    "mlir-print-ir-after-failure",
-    cl::desc("Print the IR after a pass fails"), cl::cat(category));
+static cl::opt<bool>
+    printAfterFailure("mlir-print-ir-after-failure",
+                      cl::desc("Print the IR after a pass fails"),
+                      cl::cat(category));
 
 static int fail(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "tessera-compile") << message << "\n";
@@ -67,7 +67,8 @@ int main(int argc, char **argv) {
     return fail("unknown optimisation level -O" + llvm::Twine(optLevel));
   options.optLevel = optLevel;
   if (target != "cpu")
-    return fail("unsupported --target=" + target + " (this build supports cpu)");
+    return fail("unsupported --target=" + target +
+                " (this build supports cpu)");
   for (const std::string &shape : shapes) {
     std::string error = tessera::parseShapeOverride(shape, options.import);
     if (!error.empty())
@@ -79,7 +80,9 @@ int main(int argc, char **argv) {
       pm.enableIRPrinting(
           /*shouldPrintBeforePass=*/nullptr,
           /*shouldPrintAfterPass=*/
-          [](mlir::Pass *, mlir::Operation *) { return printAfterAll.getValue(); },
+          [](mlir::Pass *, mlir::Operation *) {
+            return printAfterAll.getValue();
+          },
           /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/false,
           /*printAfterOnlyOnFailure=*/printAfterFailure);
     };

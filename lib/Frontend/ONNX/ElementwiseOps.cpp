@@ -42,11 +42,10 @@ LogicalResult convertElementwise(ImportContext &ctx,
   if (failed(type))
     return failure();
   bool isUnsigned = isUnsignedType(ctx.getDataType(node.input(0)));
-  Value result = elementwise(
-      ctx.builder, ctx.getLoc(node), inputs, *type,
-      [&](OpBuilder &b, Location loc, ValueRange args) {
-        return fn(b, loc, args, isUnsigned);
-      });
+  Value result = elementwise(ctx.builder, ctx.getLoc(node), inputs, *type,
+                             [&](OpBuilder &b, Location loc, ValueRange args) {
+                               return fn(b, loc, args, isUnsigned);
+                             });
   ctx.setResult(node, 0, result);
   return success();
 }
@@ -133,10 +132,10 @@ LogicalResult convertClip(ImportContext &ctx, const onnx::NodeProto &node) {
       auto scalarType = RankedTensorType::get({}, elementType);
       operands.push_back(arith::ConstantOp::create(
           b, loc,
-          DenseElementsAttr::get(scalarType,
-                                 b.getFloatAttr(elementType,
-                                                ctx.getFloatAttr(node, name,
-                                                                 fallback)))));
+          DenseElementsAttr::get(
+              scalarType,
+              b.getFloatAttr(elementType,
+                             ctx.getFloatAttr(node, name, fallback)))));
     };
     bound("min", std::numeric_limits<float>::lowest(), hasMin);
     bound("max", std::numeric_limits<float>::max(), hasMax);
@@ -151,17 +150,17 @@ LogicalResult convertClip(ImportContext &ctx, const onnx::NodeProto &node) {
       (i == 1 ? hasMin : hasMax) = true;
     }
   }
-  Value result = elementwise(
-      b, loc, operands, *type,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value x = args[0];
-        unsigned next = 1;
-        if (hasMin)
-          x = maxScalar(nb, nloc, x, args[next++], isUnsigned);
-        if (hasMax)
-          x = minScalar(nb, nloc, x, args[next++], isUnsigned);
-        return x;
-      });
+  Value result =
+      elementwise(b, loc, operands, *type,
+                  [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                    Value x = args[0];
+                    unsigned next = 1;
+                    if (hasMin)
+                      x = maxScalar(nb, nloc, x, args[next++], isUnsigned);
+                    if (hasMax)
+                      x = minScalar(nb, nloc, x, args[next++], isUnsigned);
+                    return x;
+                  });
   ctx.setResult(node, 0, result);
   return success();
 }

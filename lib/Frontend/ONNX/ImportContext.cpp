@@ -127,8 +127,7 @@ const onnx::TensorProto *ImportContext::getConstant(StringRef name) const {
 }
 
 FailureOr<SmallVector<double>>
-ImportContext::getConstantDoubles(const onnx::NodeProto &node,
-                                  unsigned index) {
+ImportContext::getConstantDoubles(const onnx::NodeProto &node, unsigned index) {
   const onnx::TensorProto *tensor =
       hasInput(node, index) ? getConstant(node.input(index)) : nullptr;
   if (!tensor)
@@ -164,8 +163,8 @@ ImportContext::getConstantInts(const onnx::NodeProto &node, unsigned index) {
                              [](double v) { return static_cast<int64_t>(v); });
 }
 
-const onnx::AttributeProto *
-ImportContext::findAttr(const onnx::NodeProto &node, StringRef name) const {
+const onnx::AttributeProto *ImportContext::findAttr(const onnx::NodeProto &node,
+                                                    StringRef name) const {
   for (const onnx::AttributeProto &attr : node.attribute())
     if (attr.name() == name)
       return &attr;
@@ -223,8 +222,8 @@ tessera::getWindowGeometry(ImportContext &ctx, const onnx::NodeProto &node,
     if (pads.empty())
       pads.assign(2 * rank, 0);
     if (pads.size() != 2 * rank)
-      return ctx.emitError(node) << "'pads' must have " << 2 * rank
-                                 << " entries";
+      return ctx.emitError(node)
+             << "'pads' must have " << 2 * rank << " entries";
     geometry.padsBegin.assign(pads.begin(), pads.begin() + rank);
     geometry.padsEnd.assign(pads.begin() + rank, pads.end());
     return geometry;
@@ -237,8 +236,8 @@ tessera::getWindowGeometry(ImportContext &ctx, const onnx::NodeProto &node,
       int64_t stride = geometry.strides[i];
       int64_t out = (inputSpatial[i] + stride - 1) / stride;
       int64_t extent = (kernel[i] - 1) * geometry.dilations[i] + 1;
-      total = std::max<int64_t>((out - 1) * stride + extent - inputSpatial[i],
-                                0);
+      total =
+          std::max<int64_t>((out - 1) * stride + extent - inputSpatial[i], 0);
     }
     int64_t begin = autoPad == "SAME_LOWER" ? total - total / 2 : total / 2;
     geometry.padsBegin.push_back(begin);
@@ -277,7 +276,8 @@ static std::string readExternalBytes(const onnx::TensorProto &tensor,
       length = std::stoll(entry.value());
   }
   if (location.empty())
-    return "tensor '" + tensor.name() + "' has external data without a location";
+    return "tensor '" + tensor.name() +
+           "' has external data without a location";
   SmallString<256> path(modelDir);
   llvm::sys::path::append(path, location);
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,

@@ -21,9 +21,9 @@
 
 #include "onnx/checker.h"
 
-#include <algorithm>
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
+#include <algorithm>
 
 using namespace mlir;
 using namespace tessera;
@@ -49,9 +49,8 @@ std::string tessera::parseShapeOverride(StringRef text,
 }
 
 void tessera::registerImportDialects(DialectRegistry &registry) {
-  registry.insert<arith::ArithDialect, func::FuncDialect,
-                  linalg::LinalgDialect, math::MathDialect,
-                  tensor::TensorDialect>();
+  registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
+                  math::MathDialect, tensor::TensorDialect>();
 }
 
 namespace {
@@ -166,8 +165,8 @@ LogicalResult GraphImporter::inferShapes() {
                                                  /*error_mode=*/1,
                                                  /*enable_data_propagation=*/
                                                  true};
-    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
-                                       inferenceOptions);
+    onnx::shape_inference::InferShapes(
+        model, onnx::OpSchemaRegistry::Instance(), inferenceOptions);
   } catch (const std::exception &e) {
     std::string message = e.what();
     std::replace(message.begin(), message.end(), '\n', ' ');
@@ -215,8 +214,8 @@ GraphImporter::getStaticType(const onnx::ValueInfoProto &info, StringRef role) {
 }
 
 OwningOpRef<ModuleOp> GraphImporter::run() {
-  if (failed(load()) || failed(checkOpset()) ||
-      failed(applyShapeOverrides()) || failed(inferShapes()))
+  if (failed(load()) || failed(checkOpset()) || failed(applyShapeOverrides()) ||
+      failed(inferShapes()))
     return nullptr;
   const onnx::GraphProto &graph = model.graph();
 
@@ -237,21 +236,20 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 
   Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
-  std::string modelName = graph.name().empty()
-                              ? llvm::sys::path::stem(path).str()
-                              : graph.name();
+  std::string modelName =
+      graph.name().empty() ? llvm::sys::path::stem(path).str() : graph.name();
   (*module)->setAttr("tessera.model_name", builder.getStringAttr(modelName));
   builder.setInsertionPointToEnd(module->getBody());
-  auto func = func::FuncOp::create(
-      builder, fileLoc, options.functionName,
-      builder.getFunctionType(inputTypes, outputTypes));
+  auto func =
+      func::FuncOp::create(builder, fileLoc, options.functionName,
+                           builder.getFunctionType(inputTypes, outputTypes));
   auto describe = [&](const onnx::ValueInfoProto &info) {
     return builder.getDictionaryAttr(
         {builder.getNamedAttr("tessera.name",
                               builder.getStringAttr(info.name())),
-         builder.getNamedAttr(
-             "tessera.dtype",
-             builder.getI32IntegerAttr(info.type().tensor_type().elem_type()))});
+         builder.getNamedAttr("tessera.dtype",
+                              builder.getI32IntegerAttr(
+                                  info.type().tensor_type().elem_type()))});
   };
   for (auto [i, input] : llvm::enumerate(inputs))
     func.setArgAttrs(i, describe(*input));
@@ -283,10 +281,10 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       return nullptr;
     }
     ctx.bindConstant(tensor.name(), tensor);
-    ctx.bindValue(tensor.name(), arith::ConstantOp::create(
-                                     builder, NameLoc::get(builder.getStringAttr(
-                                                  tensor.name())),
-                                     attr));
+    ctx.bindValue(
+        tensor.name(),
+        arith::ConstantOp::create(
+            builder, NameLoc::get(builder.getStringAttr(tensor.name())), attr));
   }
 
   ConverterTable converters;
@@ -304,8 +302,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     }
     auto it = converters.find(node.op_type());
     if (it == converters.end()) {
-      ctx.emitError(node) << "unsupported operator '" << node.op_type()
-                          << "'";
+      ctx.emitError(node) << "unsupported operator '" << node.op_type() << "'";
       return nullptr;
     }
     if (failed(it->second(ctx, node)))

@@ -19,8 +19,8 @@ Value tessera::scalarConstant(OpBuilder &b, Location loc, Type type,
 
 Value tessera::filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
                             double value) {
-  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                        type.getElementType());
+  Value empty =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   Value scalar = scalarConstant(b, loc, type.getElementType(), value);
   return linalg::FillOp::create(b, loc, scalar, empty).getResult(0);
 }
@@ -48,9 +48,9 @@ Value tessera::elementwise(OpBuilder &b, Location loc, ValueRange inputs,
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineMap> maps;
   for (Value input : inputs)
-    maps.push_back(broadcastMap(
-        ctx, cast<RankedTensorType>(input.getType()).getShape(),
-        resultType.getShape()));
+    maps.push_back(
+        broadcastMap(ctx, cast<RankedTensorType>(input.getType()).getShape(),
+                     resultType.getShape()));
   maps.push_back(AffineMap::getMultiDimIdentityMap(resultType.getRank(), ctx));
   SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                              utils::IteratorType::parallel);
@@ -77,8 +77,8 @@ Value tessera::broadcastAlongAxis(OpBuilder &b, Location loc, Value input,
   Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
                                        resultType.getElementType());
   return linalg::GenericOp::create(
-             b, loc, TypeRange{resultType}, ValueRange{input},
-             ValueRange{init}, maps, iterators,
+             b, loc, TypeRange{resultType}, ValueRange{input}, ValueRange{init},
+             maps, iterators,
              [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
                linalg::YieldOp::create(nested, nestedLoc, args[0]);
              })
@@ -153,10 +153,9 @@ Value tessera::pad(OpBuilder &b, Location loc, Value input,
     shape.push_back(size + l + h);
   auto resultType = RankedTensorType::get(shape, inputType.getElementType());
   Value padValue = scalarConstant(b, loc, inputType.getElementType(), value);
-  return tensor::PadOp::create(b, loc, resultType, input,
-                               getAsIndexOpFoldResult(b.getContext(), low),
-                               getAsIndexOpFoldResult(b.getContext(), high),
-                               padValue);
+  return tensor::PadOp::create(
+      b, loc, resultType, input, getAsIndexOpFoldResult(b.getContext(), low),
+      getAsIndexOpFoldResult(b.getContext(), high), padValue);
 }
 
 Value tessera::addScalar(OpBuilder &b, Location loc, Value lhs, Value rhs) {

@@ -26,8 +26,8 @@ Value contract(OpBuilder &b, Location loc, Value lhs, Value rhs,
   iterators.append(numReduction, utils::IteratorType::reduction);
   Value init = filledTensor(b, loc, outType, 0.0);
   return linalg::GenericOp::create(
-             b, loc, TypeRange{outType}, ValueRange{lhs, rhs},
-             ValueRange{init}, maps, iterators,
+             b, loc, TypeRange{outType}, ValueRange{lhs, rhs}, ValueRange{init},
+             maps, iterators,
              [](OpBuilder &nb, Location nloc, ValueRange args) {
                Value product = mulScalar(nb, nloc, args[0], args[1]);
                linalg::YieldOp::create(nb, nloc,
@@ -59,8 +59,7 @@ LogicalResult convertMatMul(ImportContext &ctx, const onnx::NodeProto &node) {
   Value a = asMatrix(*lhs, true), c = asMatrix(*rhs, false);
   ArrayRef<int64_t> aShape = cast<RankedTensorType>(a.getType()).getShape();
   ArrayRef<int64_t> cShape = cast<RankedTensorType>(c.getType()).getShape();
-  int64_t batchRank =
-      std::max(aShape.size(), cShape.size()) - 2;
+  int64_t batchRank = std::max(aShape.size(), cShape.size()) - 2;
   SmallVector<int64_t> outShape;
   for (int64_t i = 0; i < batchRank; ++i) {
     auto dimOf = [&](ArrayRef<int64_t> shape) -> int64_t {
@@ -90,8 +89,7 @@ LogicalResult convertMatMul(ImportContext &ctx, const onnx::NodeProto &node) {
   SmallVector<AffineMap> maps = {
       operandMap(aShape, mExpr, kExpr), operandMap(cShape, kExpr, nExpr),
       AffineMap::getMultiDimIdentityMap(outRank, mctx)};
-  maps.back() = AffineMap::get(outRank + 1, 0,
-                               maps.back().getResults(), mctx);
+  maps.back() = AffineMap::get(outRank + 1, 0, maps.back().getResults(), mctx);
   auto outType = RankedTensorType::get(outShape, elementType);
   Value product = contract(b, loc, a, c, outType, maps, 1);
   ctx.setResult(node, 0, reshape(b, loc, product, *type));
@@ -115,11 +113,13 @@ LogicalResult convertGemm(ImportContext &ctx, const onnx::NodeProto &node) {
   AffineExpr m = getAffineDimExpr(0, mctx), n = getAffineDimExpr(1, mctx),
              k = getAffineDimExpr(2, mctx);
   SmallVector<AffineMap> maps = {
-      AffineMap::get(3, 0, transA ? ArrayRef<AffineExpr>{k, m}
-                                  : ArrayRef<AffineExpr>{m, k},
+      AffineMap::get(3, 0,
+                     transA ? ArrayRef<AffineExpr>{k, m}
+                            : ArrayRef<AffineExpr>{m, k},
                      mctx),
-      AffineMap::get(3, 0, transB ? ArrayRef<AffineExpr>{n, k}
-                                  : ArrayRef<AffineExpr>{k, n},
+      AffineMap::get(3, 0,
+                     transB ? ArrayRef<AffineExpr>{n, k}
+                            : ArrayRef<AffineExpr>{k, n},
                      mctx),
       AffineMap::get(3, 0, {m, n}, mctx)};
   Value result = contract(b, loc, *lhs, *rhs, *type, maps, 1);
@@ -171,12 +171,12 @@ LogicalResult convertConv(ImportContext &ctx, const onnx::NodeProto &node) {
   int64_t features = weightType.getDimSize(0);
   if (groups <= 0 || channels % groups || features % groups ||
       weightType.getDimSize(1) != channels / groups)
-    return ctx.emitError(node) << "group " << groups << " does not divide "
-                               << channels << " input channels and "
-                               << features << " output channels";
-  FailureOr<WindowGeometry> window = getWindowGeometry(
-      ctx, node, inputType.getShape().drop_front(2),
-      weightType.getShape().drop_front(2));
+    return ctx.emitError(node)
+           << "group " << groups << " does not divide " << channels
+           << " input channels and " << features << " output channels";
+  FailureOr<WindowGeometry> window =
+      getWindowGeometry(ctx, node, inputType.getShape().drop_front(2),
+                        weightType.getShape().drop_front(2));
   if (failed(window))
     return failure();
 
@@ -228,8 +228,8 @@ LogicalResult convertConv(ImportContext &ctx, const onnx::NodeProto &node) {
       return failure();
     SmallVector<int64_t> biasShape(rank + 1, 1);
     biasShape[0] = features;
-    Value column = reshape(b, loc, *bias,
-                           RankedTensorType::get(biasShape, elementType));
+    Value column =
+        reshape(b, loc, *bias, RankedTensorType::get(biasShape, elementType));
     result = elementwise(b, loc, {result, column}, *type,
                          [](OpBuilder &nb, Location nl, ValueRange a) {
                            return addScalar(nb, nl, a[0], a[1]);

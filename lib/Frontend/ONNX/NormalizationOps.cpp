@@ -79,27 +79,28 @@ LogicalResult convertSoftmax(ImportContext &ctx, const onnx::NodeProto &node,
   auto combineAdd = [](OpBuilder &nb, Location nl, ValueRange a) {
     return addScalar(nb, nl, a[0], a[1]);
   };
-  Value maximum = reduceKeepDims(
-      b, loc, *input, dims, -std::numeric_limits<double>::infinity(),
-      combineMax);
-  Value shifted = elementwise(
-      b, loc, {*input, maximum}, *type, [](OpBuilder &nb, Location nl,
-                                           ValueRange a) -> Value {
-        return arith::SubFOp::create(nb, nl, a[0], a[1]);
-      });
-  Value exps = elementwise(b, loc, {shifted}, *type,
-                           [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                             return math::ExpOp::create(nb, nl, a[0]);
-                           });
+  Value maximum =
+      reduceKeepDims(b, loc, *input, dims,
+                     -std::numeric_limits<double>::infinity(), combineMax);
+  Value shifted =
+      elementwise(b, loc, {*input, maximum}, *type,
+                  [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                    return arith::SubFOp::create(nb, nl, a[0], a[1]);
+                  });
+  Value exps =
+      elementwise(b, loc, {shifted}, *type,
+                  [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                    return math::ExpOp::create(nb, nl, a[0]);
+                  });
   Value sums = reduceKeepDims(b, loc, exps, dims, 0.0, combineAdd);
-  Value result = elementwise(
-      b, loc, {isLog ? shifted : exps, sums}, *type,
-      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-        if (!isLog)
-          return arith::DivFOp::create(nb, nl, a[0], a[1]);
-        Value logSum = math::LogOp::create(nb, nl, a[1]);
-        return arith::SubFOp::create(nb, nl, a[0], logSum);
-      });
+  Value result =
+      elementwise(b, loc, {isLog ? shifted : exps, sums}, *type,
+                  [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                    if (!isLog)
+                      return arith::DivFOp::create(nb, nl, a[0], a[1]);
+                    Value logSum = math::LogOp::create(nb, nl, a[1]);
+                    return arith::SubFOp::create(nb, nl, a[0], logSum);
+                  });
   ctx.setResult(node, 0, result);
   return success();
 }

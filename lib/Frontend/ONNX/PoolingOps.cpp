@@ -30,8 +30,8 @@ struct PooledInput {
 /// Pads the input of a pooling node with `padValue`: the explicit pads plus,
 /// with ceil_mode, what the last windows need past the end.
 FailureOr<PooledInput> padPoolingInput(ImportContext &ctx,
-                                       const onnx::NodeProto &node,
-                                       Value input, RankedTensorType resultType,
+                                       const onnx::NodeProto &node, Value input,
+                                       RankedTensorType resultType,
                                        double padValue) {
   auto inputType = cast<RankedTensorType>(input.getType());
   ArrayRef<int64_t> spatial = inputType.getShape().drop_front(2);
@@ -43,9 +43,8 @@ FailureOr<PooledInput> padPoolingInput(ImportContext &ctx,
   SmallVector<int64_t> low = {0, 0}, high = {0, 0};
   for (auto [i, size] : llvm::enumerate(spatial)) {
     int64_t out = resultType.getDimSize(2 + i);
-    int64_t needed =
-        (out - 1) * window->strides[i] +
-        (window->kernel[i] - 1) * window->dilations[i] + 1;
+    int64_t needed = (out - 1) * window->strides[i] +
+                     (window->kernel[i] - 1) * window->dilations[i] + 1;
     int64_t available = size + window->padsBegin[i] + window->padsEnd[i];
     low.push_back(window->padsBegin[i]);
     high.push_back(window->padsEnd[i] +
@@ -103,10 +102,9 @@ LogicalResult convertMaxPool(ImportContext &ctx, const onnx::NodeProto &node) {
     return failure();
   double lowest = isa<FloatType>(type->getElementType())
                       ? -std::numeric_limits<double>::infinity()
-                      : static_cast<double>(
-                            APInt::getSignedMinValue(
-                                type->getElementTypeBitWidth())
-                                .getSExtValue());
+                      : static_cast<double>(APInt::getSignedMinValue(
+                                                type->getElementTypeBitWidth())
+                                                .getSExtValue());
   bool isUnsigned = ctx.getDataType(node.input(0)) == onnx::TensorProto::UINT8;
   if (isUnsigned)
     lowest = 0;
@@ -199,8 +197,8 @@ LogicalResult convertAveragePool(ImportContext &ctx,
 }
 
 /// GlobalAveragePool and GlobalMaxPool: reductions over all spatial dims.
-LogicalResult convertGlobalPool(ImportContext &ctx,
-                                const onnx::NodeProto &node, bool isMax) {
+LogicalResult convertGlobalPool(ImportContext &ctx, const onnx::NodeProto &node,
+                                bool isMax) {
   FailureOr<Value> input = ctx.getInput(node, 0);
   FailureOr<RankedTensorType> type = ctx.getResultType(node, 0);
   if (failed(input) || failed(type))
@@ -214,13 +212,13 @@ LogicalResult convertGlobalPool(ImportContext &ctx,
     dims.push_back(i);
     count *= inputType.getDimSize(i);
   }
-  Value result = reduceKeepDims(
-      b, loc, *input, dims,
-      isMax ? -std::numeric_limits<double>::infinity() : 0.0,
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        return isMax ? maxScalar(nb, nl, args[0], args[1])
-                     : addScalar(nb, nl, args[0], args[1]);
-      });
+  Value result =
+      reduceKeepDims(b, loc, *input, dims,
+                     isMax ? -std::numeric_limits<double>::infinity() : 0.0,
+                     [&](OpBuilder &nb, Location nl, ValueRange args) {
+                       return isMax ? maxScalar(nb, nl, args[0], args[1])
+                                    : addScalar(nb, nl, args[0], args[1]);
+                     });
   if (!isMax)
     result = elementwise(b, loc, {result}, *type,
                          [&](OpBuilder &nb, Location nl, ValueRange args) {
@@ -241,8 +239,7 @@ void tessera::addPoolingConverters(ConverterTable &table) {
                                   const onnx::NodeProto &node) {
     return convertGlobalPool(ctx, node, /*isMax=*/false);
   };
-  table["GlobalMaxPool"] = [](ImportContext &ctx,
-                              const onnx::NodeProto &node) {
+  table["GlobalMaxPool"] = [](ImportContext &ctx, const onnx::NodeProto &node) {
     return convertGlobalPool(ctx, node, /*isMax=*/true);
   };
 }

@@ -75,8 +75,8 @@ LogicalResult convertConcat(ImportContext &ctx, const onnx::NodeProto &node) {
     return ctx.emitError(node) << "axis is out of range for rank " << rank;
   OpBuilder &b = ctx.builder;
   Location loc = ctx.getLoc(node);
-  Value result = tensor::EmptyOp::create(b, loc, type->getShape(),
-                                         type->getElementType());
+  Value result =
+      tensor::EmptyOp::create(b, loc, type->getShape(), type->getElementType());
   int64_t offset = 0;
   for (unsigned i = 0, e = ctx.getNumInputs(node); i < e; ++i) {
     FailureOr<Value> input = ctx.getInput(node, i);
@@ -101,8 +101,8 @@ LogicalResult convertPad(ImportContext &ctx, const onnx::NodeProto &node) {
     return failure();
   std::string mode = ctx.getStringAttr(node, "mode", "constant");
   if (mode != "constant")
-    return ctx.emitError(node) << "only mode 'constant' is supported, got '"
-                               << mode << "'";
+    return ctx.emitError(node)
+           << "only mode 'constant' is supported, got '" << mode << "'";
   SmallVector<int64_t> pads;
   double value = 0.0;
   if (ctx.getOpset() < 11) {
@@ -124,8 +124,7 @@ LogicalResult convertPad(ImportContext &ctx, const onnx::NodeProto &node) {
   }
   int64_t rank = cast<RankedTensorType>(input->getType()).getRank();
   if (static_cast<int64_t>(pads.size()) != 2 * rank)
-    return ctx.emitError(node) << "'pads' must have " << 2 * rank
-                               << " entries";
+    return ctx.emitError(node) << "'pads' must have " << 2 * rank << " entries";
   if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
     return ctx.emitError(node) << "negative pads (cropping) are unsupported";
   ArrayRef<int64_t> padsRef(pads);
@@ -135,15 +134,14 @@ LogicalResult convertPad(ImportContext &ctx, const onnx::NodeProto &node) {
   return success();
 }
 
-LogicalResult convertConstant(ImportContext &ctx,
-                              const onnx::NodeProto &node) {
+LogicalResult convertConstant(ImportContext &ctx, const onnx::NodeProto &node) {
   const onnx::AttributeProto *value = ctx.findAttr(node, "value");
   if (!value || !value->has_t())
     return ctx.emitError(node) << "only Constant nodes with a 'value' tensor "
                                   "are supported";
   std::string error;
-  DenseElementsAttr attr = tensorToAttr(ctx.builder.getContext(), value->t(),
-                                        ctx.modelDir, error);
+  DenseElementsAttr attr =
+      tensorToAttr(ctx.builder.getContext(), value->t(), ctx.modelDir, error);
   if (!attr)
     return ctx.emitError(node) << error;
   ctx.bindConstant(node.output(0), value->t());

@@ -36,9 +36,9 @@ void emitSignature(llvm::Module &module, const ModelSignature &signature) {
       ctx, {i32, ptr, i32, ptr, i32, ptr}, "tessera_signature");
 
   auto privateConstant = [&](llvm::Constant *init, const llvm::Twine &name) {
-    return new llvm::GlobalVariable(module, init->getType(), /*isConstant=*/true,
-                                    llvm::GlobalValue::PrivateLinkage, init,
-                                    name);
+    return new llvm::GlobalVariable(
+        module, init->getType(), /*isConstant=*/true,
+        llvm::GlobalValue::PrivateLinkage, init, name);
   };
   auto string = [&](llvm::StringRef text, const llvm::Twine &name) {
     return privateConstant(llvm::ConstantDataArray::getString(ctx, text), name);
@@ -51,16 +51,15 @@ void emitSignature(llvm::Module &module, const ModelSignature &signature) {
       llvm::SmallVector<uint64_t> dims(tensor.shape.begin(),
                                        tensor.shape.end());
       llvm::Constant *shape =
-          dims.empty() ? static_cast<llvm::Constant *>(
-                             llvm::ConstantPointerNull::get(ptr))
-                       : privateConstant(
-                             llvm::ConstantDataArray::get(ctx, dims),
-                             prefix + ".shape");
+          dims.empty()
+              ? static_cast<llvm::Constant *>(
+                    llvm::ConstantPointerNull::get(ptr))
+              : privateConstant(llvm::ConstantDataArray::get(ctx, dims),
+                                prefix + ".shape");
       infos.push_back(llvm::ConstantStruct::get(
           infoType, {string(tensor.name, prefix + ".name"),
                      llvm::ConstantInt::get(i32, tensor.dtype),
-                     llvm::ConstantInt::get(i32, tensor.shape.size()),
-                     shape}));
+                     llvm::ConstantInt::get(i32, tensor.shape.size()), shape}));
     }
     if (infos.empty())
       return llvm::ConstantPointerNull::get(ptr);
@@ -70,13 +69,12 @@ void emitSignature(llvm::Module &module, const ModelSignature &signature) {
   };
 
   llvm::Constant *init = llvm::ConstantStruct::get(
-      signatureType,
-      {llvm::ConstantInt::get(i32, TESSERA_ABI_VERSION),
-       string(signature.modelName, "tessera.model_name"),
-       llvm::ConstantInt::get(i32, signature.inputs.size()),
-       tensorTable(signature.inputs, "inputs"),
-       llvm::ConstantInt::get(i32, signature.outputs.size()),
-       tensorTable(signature.outputs, "outputs")});
+      signatureType, {llvm::ConstantInt::get(i32, TESSERA_ABI_VERSION),
+                      string(signature.modelName, "tessera.model_name"),
+                      llvm::ConstantInt::get(i32, signature.inputs.size()),
+                      tensorTable(signature.inputs, "inputs"),
+                      llvm::ConstantInt::get(i32, signature.outputs.size()),
+                      tensorTable(signature.outputs, "outputs")});
   llvm::GlobalVariable *global = privateConstant(init, "tessera.signature");
 
   auto *fn = llvm::Function::Create(llvm::FunctionType::get(ptr, false),

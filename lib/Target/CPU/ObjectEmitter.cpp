@@ -28,7 +28,8 @@ tessera::createHostTargetMachine(unsigned optLevel) {
   llvm::InitializeNativeTargetAsmPrinter();
   llvm::Triple triple(llvm::sys::getProcessTriple());
   std::string error;
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return llvm::createStringError("no LLVM target for the host (" +
                                    triple.str() + "): " + error);
@@ -51,7 +52,8 @@ tessera::createHostTargetMachine(unsigned optLevel) {
 
 /// Creates a temporary file beside `path` for an output that is renamed to
 /// `path` once complete.
-static llvm::Expected<llvm::sys::fs::TempFile> tempFileFor(llvm::StringRef path) {
+static llvm::Expected<llvm::sys::fs::TempFile>
+tempFileFor(llvm::StringRef path) {
   return llvm::sys::fs::TempFile::create(path + ".tmp-%%%%%%");
 }
 
@@ -87,8 +89,8 @@ llvm::Error tessera::linkSharedLibrary(llvm::StringRef objectPath,
                                    linkerName.str() +
                                    "' (set TESSERA_LINKER to a C compiler)");
   std::string tempPath = (libraryPath + ".tmp").str();
-  llvm::SmallVector<llvm::StringRef> args = {
-      *linker, "-shared", "-o", tempPath, objectPath, "-lm"};
+  llvm::SmallVector<llvm::StringRef> args = {*linker,  "-shared",  "-o",
+                                             tempPath, objectPath, "-lm"};
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
                                      &message);
@@ -99,7 +101,7 @@ llvm::Error tessera::linkSharedLibrary(llvm::StringRef objectPath,
                                    std::to_string(rc) + ") " + message);
   }
   if (std::error_code ec = llvm::sys::fs::rename(tempPath, libraryPath))
-    return llvm::createStringError("cannot write " + libraryPath.str() +
-                                   ": " + ec.message());
+    return llvm::createStringError("cannot write " + libraryPath.str() + ": " +
+                                   ec.message());
   return llvm::Error::success();
 }

@@ -8,8 +8,7 @@ using namespace mlir;
 using namespace tessera;
 
 /// Describes one argument or result from its type and attributes.
-static llvm::Expected<TensorSignature> describe(Type type,
-                                                DictionaryAttr attrs,
+static llvm::Expected<TensorSignature> describe(Type type, DictionaryAttr attrs,
                                                 StringRef fallbackName) {
   auto tensorType = dyn_cast<RankedTensorType>(type);
   if (!tensorType || !tensorType.hasStaticShape())

@@ -22,11 +22,9 @@ namespace {
 
 /// Replaces a DMA transfer by a synchronous copy; its token, if any, is only
 /// used by waits, which are erased first.
-template <typename DmaOp>
-void lowerTransfer(IRRewriter &rewriter, DmaOp op) {
+template <typename DmaOp> void lowerTransfer(IRRewriter &rewriter, DmaOp op) {
   rewriter.setInsertionPoint(op);
-  memref::CopyOp::create(rewriter, op.getLoc(), op.getSource(),
-                         op.getTarget());
+  memref::CopyOp::create(rewriter, op.getLoc(), op.getSource(), op.getTarget());
   rewriter.eraseOp(op);
 }
 
@@ -79,8 +77,8 @@ struct LowerScratchpadPass
 
     func.walk([&](BufferOp op) {
       rewriter.setInsertionPoint(op);
-      Value offset = arith::ConstantIndexOp::create(rewriter, op.getLoc(),
-                                                    op.getOffset());
+      Value offset =
+          arith::ConstantIndexOp::create(rewriter, op.getLoc(), op.getOffset());
       rewriter.replaceOpWithNewOp<memref::ViewOp>(
           op, op.getResult().getType(), op.getArena(), offset, ValueRange{});
     });

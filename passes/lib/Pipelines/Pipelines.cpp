@@ -45,7 +45,8 @@ void tessera::buildCPUPipeline(OpPassManager &pm,
   // No hoisting of static allocs: upstream's hoisting crashes on a function
   // that returns one buffer twice (a graph output duplicated by Identity).
   outParamsOptions.modifyPublicFunctions = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParamsOptions));
+  pm.addPass(
+      bufferization::createBufferResultsToOutParamsPass(outParamsOptions));
   bufferization::buildBufferDeallocationPipeline(pm);
 
   // Buffers to loops.

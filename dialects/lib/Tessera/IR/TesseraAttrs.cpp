@@ -25,11 +25,11 @@ void TesseraDialect::registerAttributes() {
 // TargetAttr
 //===----------------------------------------------------------------------===//
 
-LogicalResult
-TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                   TargetKind kind, int64_t scratchpad, int64_t alignment,
-                   int64_t vectorBits, int64_t cores, StringAttr arch,
-                   int64_t dsp, int64_t bram) {
+LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 TargetKind kind, int64_t scratchpad,
+                                 int64_t alignment, int64_t vectorBits,
+                                 int64_t cores, StringAttr arch, int64_t dsp,
+                                 int64_t bram) {
   auto nonNegative = [&](StringRef name, int64_t value) -> LogicalResult {
     if (value >= 0)
       return success();
@@ -60,8 +60,8 @@ TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 /// Checks that `dims` are distinct loop indices in [0, numLoops).
 static LogicalResult
-verifyLoopIndices(function_ref<InFlightDiagnostic()> emitError,
-                  StringRef name, ArrayRef<int64_t> dims, int64_t numLoops) {
+verifyLoopIndices(function_ref<InFlightDiagnostic()> emitError, StringRef name,
+                  ArrayRef<int64_t> dims, int64_t numLoops) {
   llvm::SmallBitVector seen(numLoops);
   for (int64_t dim : dims) {
     if (dim < 0 || dim >= numLoops)

@@ -141,8 +141,7 @@ getWindowGeometry(ImportContext &ctx, const onnx::NodeProto &node,
 /// `modelDir`) into `bytes`, row-major, in the element type's native layout.
 /// Returns an error message, or an empty string on success.
 std::string readTensorBytes(const onnx::TensorProto &tensor,
-                            llvm::StringRef modelDir,
-                            std::vector<char> &bytes);
+                            llvm::StringRef modelDir, std::vector<char> &bytes);
 
 /// A dense constant attribute of `tensor`'s contents, or a null attribute
 /// with `error` set.

@@ -38,8 +38,7 @@ mlir::Value elementwise(mlir::OpBuilder &b, mlir::Location loc,
 /// 1-D with the size of that dimension (per-channel parameters).
 mlir::Value broadcastAlongAxis(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::Value input,
-                               mlir::RankedTensorType resultType,
-                               int64_t axis);
+                               mlir::RankedTensorType resultType, int64_t axis);
 
 /// Reduces `input` over `dims` (keeping them with size 1), starting from
 /// `init` and combining with `combine(accumulator, element)`.
@@ -48,8 +47,8 @@ mlir::Value reduceKeepDims(mlir::OpBuilder &b, mlir::Location loc,
                            double init, ScalarBody combine);
 
 /// `input` with its dimensions permuted: result dim i is input dim perm[i].
-mlir::Value transpose(mlir::OpBuilder &b, mlir::Location loc,
-                      mlir::Value input, llvm::ArrayRef<int64_t> perm);
+mlir::Value transpose(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                      llvm::ArrayRef<int64_t> perm);
 
 /// `input` reshaped (row-major) to `resultType`, which has as many elements.
 mlir::Value reshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
