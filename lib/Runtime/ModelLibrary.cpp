@@ -200,11 +200,5 @@ Error ModelLibrary::run(ArrayRef<Tensor> inputs,
   if (Error error = checkTensors(getModelName(), "output", getOutputs(),
                                  outputs, /*sources=*/{}))
     return error;
-  std::vector<const void *> inputBuffers;
-  for (const Tensor &input : inputs)
-    inputBuffers.push_back(input.data.data());
-  std::vector<void *> outputBuffers;
-  for (Tensor &output : outputs)
-    outputBuffers.push_back(output.data.data());
-  return run(inputBuffers, outputBuffers);
+  return run(getConstDataPointers(inputs), getDataPointers(outputs));
 }

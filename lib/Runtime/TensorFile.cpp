@@ -571,6 +571,21 @@ static std::string formatIndex(ArrayRef<int64_t> shape, int64_t index) {
          "]";
 }
 
+std::vector<const void *>
+tessera::getConstDataPointers(ArrayRef<Tensor> tensors) {
+  std::vector<const void *> pointers;
+  for (const Tensor &tensor : tensors)
+    pointers.push_back(tensor.data.data());
+  return pointers;
+}
+
+std::vector<void *> tessera::getDataPointers(MutableArrayRef<Tensor> tensors) {
+  std::vector<void *> pointers;
+  for (Tensor &tensor : tensors)
+    pointers.push_back(tensor.data.data());
+  return pointers;
+}
+
 TensorComparison tessera::compareTensors(const Tensor &actual,
                                          const Tensor &expected, double rtol,
                                          double atol) {

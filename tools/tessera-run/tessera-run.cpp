@@ -245,12 +245,8 @@ static void printSummary(StringRef name, const Tensor &tensor) {
 static Error timeRuns(const ModelLibrary &model, ArrayRef<Tensor> inputs,
                       MutableArrayRef<Tensor> outputs, unsigned warmupRuns,
                       unsigned timedRuns) {
-  std::vector<const void *> inputBuffers;
-  for (const Tensor &input : inputs)
-    inputBuffers.push_back(input.data.data());
-  std::vector<void *> outputBuffers;
-  for (Tensor &output : outputs)
-    outputBuffers.push_back(output.data.data());
+  std::vector<const void *> inputBuffers = getConstDataPointers(inputs);
+  std::vector<void *> outputBuffers = getDataPointers(outputs);
 
   for (unsigned i = 0; i < warmupRuns; ++i)
     if (Error error = model.run(inputBuffers, outputBuffers))

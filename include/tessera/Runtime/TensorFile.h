@@ -51,6 +51,11 @@ llvm::Expected<Tensor> readTensorFile(llvm::StringRef path);
 /// renamed, so `path` is never left half-written.
 llvm::Error writeTensorFile(llvm::StringRef path, const Tensor &tensor);
 
+/// The data pointers of `tensors`, in order, as ModelLibrary::run takes
+/// its inputs and outputs.
+std::vector<const void *> getConstDataPointers(llvm::ArrayRef<Tensor> tensors);
+std::vector<void *> getDataPointers(llvm::MutableArrayRef<Tensor> tensors);
+
 /// The result of comparing two tensors.
 struct TensorComparison {
   /// Whether dtype and shape match and every element is close.

@@ -21,13 +21,6 @@ namespace {
 /// Computes one element from the elements of the operands.
 using ElementFn = Value (*)(OpBuilder &, Location, ValueRange, bool isUnsigned);
 
-bool isUnsignedType(int32_t dataType) {
-  return dataType == onnx::TensorProto::UINT8 ||
-         dataType == onnx::TensorProto::UINT16 ||
-         dataType == onnx::TensorProto::UINT32 ||
-         dataType == onnx::TensorProto::UINT64;
-}
-
 /// Imports a node whose every input takes part in an elementwise map.
 LogicalResult convertElementwise(ImportContext &ctx,
                                  const onnx::NodeProto &node, ElementFn fn) {
@@ -41,7 +34,7 @@ LogicalResult convertElementwise(ImportContext &ctx,
   FailureOr<RankedTensorType> type = ctx.getResultType(node, 0);
   if (failed(type))
     return failure();
-  bool isUnsigned = isUnsignedType(ctx.getDataType(node.input(0)));
+  bool isUnsigned = isUnsignedONNXType(ctx.getDataType(node.input(0)));
   Value result = elementwise(ctx.builder, ctx.getLoc(node), inputs, *type,
                              [&](OpBuilder &b, Location loc, ValueRange args) {
                                return fn(b, loc, args, isUnsigned);
@@ -120,7 +113,7 @@ LogicalResult convertClip(ImportContext &ctx, const onnx::NodeProto &node) {
     return failure();
   OpBuilder &b = ctx.builder;
   Location loc = ctx.getLoc(node);
-  bool isUnsigned = isUnsignedType(ctx.getDataType(node.input(0)));
+  bool isUnsigned = isUnsignedONNXType(ctx.getDataType(node.input(0)));
   SmallVector<Value> operands = {*input};
   bool hasMin = false, hasMax = false;
   if (ctx.getOpset() < 11) {

@@ -42,6 +42,13 @@ Type tessera::elementTypeFromONNX(MLIRContext *ctx, int32_t dataType) {
   }
 }
 
+bool tessera::isUnsignedONNXType(int32_t dataType) {
+  return dataType == onnx::TensorProto::UINT8 ||
+         dataType == onnx::TensorProto::UINT16 ||
+         dataType == onnx::TensorProto::UINT32 ||
+         dataType == onnx::TensorProto::UINT64;
+}
+
 Location ImportContext::getLoc(const onnx::NodeProto &node) {
   MLIRContext *ctx = builder.getContext();
   std::string name = node.name().empty()
@@ -145,10 +152,7 @@ ImportContext::getConstantDoubles(const onnx::NodeProto &node, unsigned index) {
       result.push_back(value.convertToDouble());
     return result;
   }
-  bool isUnsigned = tensor->data_type() == onnx::TensorProto::UINT8 ||
-                    tensor->data_type() == onnx::TensorProto::UINT16 ||
-                    tensor->data_type() == onnx::TensorProto::UINT32 ||
-                    tensor->data_type() == onnx::TensorProto::UINT64;
+  bool isUnsigned = isUnsignedONNXType(tensor->data_type());
   for (APInt value : attr.getValues<APInt>())
     result.push_back(isUnsigned ? value.getZExtValue() : value.getSExtValue());
   return result;

@@ -100,14 +100,13 @@ LogicalResult convertMaxPool(ImportContext &ctx, const onnx::NodeProto &node) {
   FailureOr<RankedTensorType> type = ctx.getResultType(node, 0);
   if (failed(input) || failed(type))
     return failure();
-  double lowest = isa<FloatType>(type->getElementType())
-                      ? -std::numeric_limits<double>::infinity()
-                      : static_cast<double>(APInt::getSignedMinValue(
-                                                type->getElementTypeBitWidth())
-                                                .getSExtValue());
-  bool isUnsigned = ctx.getDataType(node.input(0)) == onnx::TensorProto::UINT8;
-  if (isUnsigned)
-    lowest = 0;
+  bool isUnsigned = isUnsignedONNXType(ctx.getDataType(node.input(0)));
+  double lowest = 0.0;
+  if (isa<FloatType>(type->getElementType()))
+    lowest = -std::numeric_limits<double>::infinity();
+  else if (!isUnsigned)
+    lowest =
+        APInt::getSignedMinValue(type->getElementTypeBitWidth()).getSExtValue();
   FailureOr<PooledInput> pooled =
       padPoolingInput(ctx, node, *input, *type, lowest);
   if (failed(pooled))

@@ -51,12 +51,14 @@ LogicalResult BufferOp::verify() {
     return emitOpError("buffer memory space ")
            << type.getMemorySpace() << " differs from the arena's";
   int64_t arenaSize = getArena().getType().getDimSize(0);
+  // Non-negative by the ODS constraint, so it fits in int64_t.
+  auto offset = static_cast<int64_t>(getOffset());
   std::optional<int64_t> size = llvm::checkedMul<int64_t>(
       type.getNumElements(), type.getElementTypeBitWidth() / 8);
-  if (!size || *size > arenaSize || getOffset() > arenaSize - *size)
+  if (!size || *size > arenaSize || offset > arenaSize - *size)
     return emitOpError("buffer of ")
            << (size ? std::to_string(*size) : std::string("too many"))
-           << " bytes at offset " << getOffset()
+           << " bytes at offset " << offset
            << " does not fit in the arena of " << arenaSize << " bytes";
   if (ArenaOp arena = getArenaOp()) {
     uint64_t alignment = arena.getAlignment();

@@ -37,6 +37,10 @@ void addPoolingConverters(ConverterTable &table);
 void addNormalizationConverters(ConverterTable &table);
 void addShapeConverters(ConverterTable &table);
 
+/// Whether an ONNX TensorProto data type is an unsigned integer type (MLIR's
+/// signless integers lose that, so ops that care ask for it).
+bool isUnsignedONNXType(int32_t dataType);
+
 /// The element type that an ONNX TensorProto data type maps to, or null.
 mlir::Type elementTypeFromONNX(mlir::MLIRContext *ctx, int32_t dataType);
 
