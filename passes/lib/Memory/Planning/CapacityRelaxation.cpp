@@ -1,0 +1,1 @@
+// CapacityRelaxation.cpp: being written.

@@ -1,0 +1,1 @@
+// DivideAndConquer.cpp: being written.

@@ -1,0 +1,1 @@
+// Heuristics.cpp: being written.

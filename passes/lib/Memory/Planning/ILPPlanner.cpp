@@ -1,0 +1,1 @@
+// ILPPlanner.cpp: being written.

@@ -1,0 +1,1 @@
+// ILP.cpp: being written.

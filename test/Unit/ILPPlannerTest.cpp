@@ -1,0 +1,1 @@
+// ILPPlannerTest.cpp: being written.

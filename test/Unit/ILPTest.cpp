@@ -1,0 +1,1 @@
+// ILPTest.cpp: being written.

@@ -1,0 +1,1 @@
+// MemoryPlanTest.cpp: being written.
