@@ -31,7 +31,10 @@ std::vector<unsigned> getModelOrder(const Graph &graph);
 
 /// A topological order chosen greedily to keep the live footprint small
 /// (no spills): at each step the ready operator that frees the most and
-/// allocates the least.
+/// allocates the least, i.e. with the smallest (footprints becoming live -
+/// footprints dying), ties to the lowest index. Results become live when
+/// produced, inputs and weights when first read; both die after their last
+/// reader (a result nobody reads dies at once).
 std::vector<unsigned> getMemoryAwareOrder(const Graph &graph,
                                           const ScratchpadConfig &spm);
 
@@ -40,6 +43,30 @@ std::vector<unsigned> getMemoryAwareOrder(const Graph &graph,
 /// when no hole fits, residents not used by this step are evicted (stored
 /// first if their value is not off-chip and a later step reads it).
 /// Fails, naming the operator, if its working set alone does not fit.
+///
+/// The rules, in detail:
+///  - Missing operands and results are placed largest first. FirstFit takes
+///    the lowest-addressed hole that fits, BestFit the smallest (ties to the
+///    lowest address).
+///  - When no hole fits, LRU evicts the resident touched longest ago (ties
+///    to the lower tensor id) and Belady the one read again furthest in the
+///    future (never = infinitely far; ties to the larger buffer, then the
+///    lower id), one at a time until a hole fits. MinEvictedBytes picks the
+///    window [a, a + footprint), a = 0 or the end of a buffer, that holds no
+///    buffer of this step and overlaps the fewest tensor bytes (ties to the
+///    lowest a), and evicts exactly what overlaps it.
+///  - An evicted tensor's residency ends after the previous step; it is
+///    stored if its value is not off-chip yet and a later step reads it or
+///    it is a graph output.
+///  - When the buffers of this step leave no room even with everything else
+///    evicted, this step's placements are undone and the missing tensors go
+///    side by side into the window chosen as by MinEvictedBytes (whatever
+///    the policy). If no window avoids the step's resident operands, the
+///    whole working set is packed from address 0: its resident operands
+///    leave (stored if needed) and are loaded again, and whatever else
+///    overlaps the packed range is evicted.
+///  - After the step, operands and results no later step reads leave the
+///    scratchpad; a graph output is stored when it leaves, once.
 llvm::Expected<Plan> simulateSchedule(const Graph &graph,
                                       const ScratchpadConfig &spm,
                                       llvm::ArrayRef<unsigned> order,
@@ -51,7 +78,10 @@ uint64_t getMinimumCapacity(const Graph &graph, const ScratchpadConfig &spm);
 
 /// M_P: the peak live footprint of the memory-aware order without spills,
 /// a scratchpad size at which no tensor needs to leave (fragmentation
-/// aside).
+/// aside). A result is live from its producer's step to its last reader's;
+/// an input or weight from its first reader's step to its last reader's
+/// (loaded just in time); the peak is the largest sum of live footprints
+/// over the steps.
 uint64_t getNoSpillPeak(const Graph &graph, const ScratchpadConfig &spm);
 
 /// Checks that every operator's working set fits in the scratchpad;

@@ -21,13 +21,16 @@
 namespace tessera::memory {
 
 /// The scratchpad: its size and the alignment of every buffer in it. A
-/// tensor occupies `footprint(bytes)`, its size rounded up to `alignment`.
+/// tensor occupies `footprint(bytes)`, its size rounded up to `alignment`
+/// (an alignment of 0 counts as 1); a zero-byte tensor occupies nothing.
 struct ScratchpadConfig {
   uint64_t capacity = 0;
   uint64_t alignment = 64;
 
+  uint64_t getAlignment() const { return alignment ? alignment : 1; }
   uint64_t footprint(uint64_t bytes) const {
-    return (bytes + alignment - 1) / alignment * alignment;
+    uint64_t align = getAlignment();
+    return (bytes / align + (bytes % align != 0)) * align;
   }
 };
 
@@ -73,6 +76,16 @@ struct Traffic {
 /// tensor whose value is not off-chip yet (never stored), a residency of a
 /// result that starts before its producer runs without a load, a store of
 /// an input or weight, a graph output never stored.
+///
+/// Precisely: a residency without a load begins at its producer's step (so
+/// inputs and weights are always loaded); a load of an intermediate begins
+/// after its producer's step and after the end of an earlier residency of
+/// the tensor that stored it; every intermediate graph output has a
+/// residency that stores it. Zero-byte tensors still need residencies
+/// while their operators run, but occupy no bytes and overlap nothing.
+/// The checks run in phases (order, each residency on its own, residencies
+/// of one tensor, the step-by-step replay, stored outputs), so "first"
+/// means first within the earliest failing phase.
 llvm::Error verifyPlan(const Graph &graph, const ScratchpadConfig &spm,
                        const Plan &plan);
 
@@ -80,7 +93,7 @@ llvm::Error verifyPlan(const Graph &graph, const ScratchpadConfig &spm,
 Traffic computeTraffic(const Graph &graph, const Plan &plan);
 
 /// Peak scratchpad use: the highest end address (offset + footprint) of a
-/// buffer live at any step.
+/// buffer live at any step (zero-byte buffers end nowhere).
 uint64_t computePeakUsage(const Graph &graph, const ScratchpadConfig &spm,
                           const Plan &plan);
 

@@ -29,12 +29,16 @@ unsigned Graph::addOperator(std::string name, llvm::ArrayRef<unsigned> inputs,
     if (!llvm::is_contained(op.inputs, tensor))
       op.inputs.push_back(tensor);
   op.outputs.assign(outputs.begin(), outputs.end());
+  // Unknown tensor ids are kept in the operator for verify() to report.
   for (unsigned tensor : op.inputs) {
+    if (tensor >= tensors.size())
+      continue;
     std::vector<unsigned> &consumers = tensors[tensor].consumers;
     consumers.insert(llvm::upper_bound(consumers, id), id);
   }
   for (unsigned tensor : op.outputs)
-    tensors[tensor].producer = id;
+    if (tensor < tensors.size())
+      tensors[tensor].producer = id;
   operators.push_back(std::move(op));
   return id;
 }
@@ -110,11 +114,13 @@ Graph Graph::withoutWeights() const {
                                    tensor.isOutput);
   for (const Operator &op : operators) {
     std::vector<unsigned> inputs, outputs;
+    // Unknown ids (a malformed graph) are dropped with the weights.
     for (unsigned tensor : op.inputs)
-      if (newId[tensor] >= 0)
+      if (tensor < newId.size() && newId[tensor] >= 0)
         inputs.push_back(newId[tensor]);
     for (unsigned tensor : op.outputs)
-      outputs.push_back(newId[tensor]);
+      if (tensor < newId.size() && newId[tensor] >= 0)
+        outputs.push_back(newId[tensor]);
     result.addOperator(op.name, inputs, outputs);
   }
   return result;
