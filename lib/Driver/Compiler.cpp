@@ -85,6 +85,12 @@ LogicalResult compileModel(const CompileOptions &options,
   PassManager pm(&context);
   mlir::tessera::CPUPipelineOptions pipelineOptions;
   pipelineOptions.optLevel = options.optLevel;
+  pipelineOptions.spmSize = options.memory.spmSize;
+  pipelineOptions.spmAlignment = options.memory.alignment;
+  pipelineOptions.memoryPlanner = options.memory.planner;
+  pipelineOptions.memoryTimeLimit = options.memory.timeLimitSeconds;
+  pipelineOptions.spmIncludeWeights = options.memory.includeWeights;
+  pipelineOptions.memoryReport = options.memory.reportPath;
   mlir::tessera::buildCPUPipeline(pm, pipelineOptions);
   if (options.configurePassManager)
     options.configurePassManager(pm);

@@ -2,6 +2,7 @@
 //
 // tessera-compile model.onnx -o model.so [--emit=...] [-O0..-O3]
 //     [--target=cpu] [--shape NAME:DIMS]... [--mlir-print-ir-after-all]
+//     [--spm-size=BYTES [--memory-planner=...] [--report-memory=FILE]]
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,6 +40,32 @@ static cl::list<std::string>
            cl::desc("Static shape of an input, NAME:DIMS (e.g. "
                     "input:1x3x224x224); repeatable"),
            cl::cat(category));
+static cl::opt<uint64_t>
+    spmSize("spm-size",
+            cl::desc("Plan operator order, scratchpad offsets and DMA "
+                     "transfers for a scratchpad of this many bytes"),
+            cl::value_desc("bytes"), cl::init(0), cl::cat(category));
+static cl::opt<uint64_t>
+    spmAlignment("spm-alignment",
+                 cl::desc("Byte alignment of scratchpad buffers (default 64)"),
+                 cl::init(64), cl::cat(category));
+static cl::opt<std::string> memoryPlanner(
+    "memory-planner",
+    cl::desc("Scratchpad planner: ilp (default), fixed-order, dc, b0..b4"),
+    cl::init("ilp"), cl::cat(category));
+static cl::opt<double>
+    memoryTimeLimit("memory-time-limit",
+                    cl::desc("Time limit of each ILP solve, seconds "
+                             "(default 10)"),
+                    cl::init(10), cl::cat(category));
+static cl::opt<bool> spmExcludeWeights(
+    "spm-exclude-weights",
+    cl::desc("Leave weights out of the scratchpad (operators stream them)"),
+    cl::cat(category));
+static cl::opt<std::string>
+    reportMemory("report-memory",
+                 cl::desc("Write the memory plan report (JSON) to this file"),
+                 cl::value_desc("file.json"), cl::cat(category));
 static cl::opt<bool> printAfterAll("mlir-print-ir-after-all",
                                    cl::desc("Print the IR after every pass"),
                                    cl::cat(category));
@@ -74,6 +101,14 @@ int main(int argc, char **argv) {
     if (!error.empty())
       return fail(error);
   }
+  if (!reportMemory.empty() && spmSize == 0)
+    return fail("--report-memory needs --spm-size");
+  options.memory.spmSize = spmSize;
+  options.memory.alignment = spmAlignment;
+  options.memory.planner = memoryPlanner;
+  options.memory.timeLimitSeconds = memoryTimeLimit;
+  options.memory.includeWeights = !spmExcludeWeights;
+  options.memory.reportPath = reportMemory;
   if (printAfterAll || printAfterFailure)
     options.configurePassManager = [](mlir::PassManager &pm) {
       pm.getContext()->disableMultithreading();

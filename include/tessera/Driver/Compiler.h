@@ -35,12 +35,24 @@ enum class EmitKind {
 /// Parses an --emit value; returns false for an unknown one.
 bool parseEmitKind(llvm::StringRef text, EmitKind &kind);
 
+/// Scratchpad planning (tessera-schedule-memory); off when spmSize is 0.
+struct MemoryPlanningOptions {
+  uint64_t spmSize = 0;
+  uint64_t alignment = 64;
+  std::string planner = "ilp";
+  double timeLimitSeconds = 10;
+  bool includeWeights = true;
+  /// Where to write the JSON plan report, if anywhere.
+  std::string reportPath;
+};
+
 struct CompileOptions {
   std::string inputPath;
   std::string outputPath;
   EmitKind emit = EmitKind::Library;
   unsigned optLevel = 2;
   ImportOptions import;
+  MemoryPlanningOptions memory;
   /// Called on the pass manager before it runs, e.g. to enable IR printing.
   std::function<void(mlir::PassManager &)> configurePassManager;
 };

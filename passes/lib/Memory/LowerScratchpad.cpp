@@ -57,7 +57,7 @@ LogicalResult checkLowerable(func::FuncOp func) {
 }
 
 struct LowerScratchpadPass
-    : public tessera::impl::TesseraLowerScratchpadPassBase<
+    : public mlir::tessera::impl::TesseraLowerScratchpadPassBase<
           LowerScratchpadPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();

@@ -34,6 +34,20 @@ void tessera::buildGraphPipeline(OpPassManager &pm,
 void tessera::buildCPUPipeline(OpPassManager &pm,
                                const CPUPipelineOptions &options) {
   buildGraphPipeline(pm, options);
+  bool planMemory = options.spmSize > 0;
+  if (planMemory) {
+    tessera::TesseraScheduleMemoryPassOptions scheduleOptions;
+    scheduleOptions.spmSize = options.spmSize;
+    scheduleOptions.alignment = options.spmAlignment;
+    scheduleOptions.planner = options.memoryPlanner;
+    scheduleOptions.timeLimit = options.memoryTimeLimit;
+    scheduleOptions.includeWeights = options.spmIncludeWeights;
+    scheduleOptions.elementBytes = options.spmElementBytes;
+    scheduleOptions.reportFile = options.memoryReport;
+    pm.addPass(tessera::createTesseraScheduleMemoryPass(scheduleOptions));
+    pm.addNestedPass<func::FuncOp>(
+        tessera::createTesseraVerifyMemoryPlanPass());
+  }
 
   // Tensors to buffers: function results become caller-provided buffers.
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
@@ -47,6 +61,14 @@ void tessera::buildCPUPipeline(OpPassManager &pm,
   outParamsOptions.modifyPublicFunctions = true;
   pm.addPass(
       bufferization::createBufferResultsToOutParamsPass(outParamsOptions));
+  if (planMemory) {
+    // The plan survives bufferization on the step markers: check it again
+    // on the buffers, then make it explicit before deallocation is planned.
+    pm.addNestedPass<func::FuncOp>(
+        tessera::createTesseraVerifyMemoryPlanPass());
+    pm.addNestedPass<func::FuncOp>(
+        tessera::createTesseraMaterializeMemoryPlanPass());
+  }
   bufferization::buildBufferDeallocationPipeline(pm);
 
   // Buffers to loops.

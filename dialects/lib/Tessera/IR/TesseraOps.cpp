@@ -120,3 +120,74 @@ LogicalResult WaitOp::canonicalize(WaitOp op, PatternRewriter &rewriter) {
   rewriter.eraseOp(op);
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// StepOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult StepOp::verify() {
+  if (getReads().size() != getReadTensors().size())
+    return emitOpError("has ")
+           << getReads().size() << " read operands but "
+           << getReadTensors().size() << " read tensor ids";
+  if (getWrites().size() != getWriteTensors().size())
+    return emitOpError("has ")
+           << getWrites().size() << " write operands but "
+           << getWriteTensors().size() << " write tensor ids";
+  bool anyTensor = llvm::any_of(getOperandTypes(), llvm::IsaPred<TensorType>);
+  bool anyMemRef =
+      llvm::any_of(getOperandTypes(), llvm::IsaPred<BaseMemRefType>);
+  if (anyTensor && anyMemRef)
+    return emitOpError("mixes tensor and memref operands");
+  for (int64_t id : llvm::concat<const int64_t>(getReadTensors(),
+                                                 getWriteTensors()))
+    if (id < 0)
+      return emitOpError("has a negative tensor id ") << id;
+  return success();
+}
+
+bool StepOp::bufferizesToMemoryRead(OpOperand &,
+                                    const bufferization::AnalysisState &) {
+  // The marker names the buffers its step used; treating them as read keeps
+  // bufferization from reusing them before the step ends.
+  return true;
+}
+
+bool StepOp::bufferizesToMemoryWrite(OpOperand &,
+                                     const bufferization::AnalysisState &) {
+  return false;
+}
+
+bufferization::AliasingValueList
+StepOp::getAliasingValues(OpOperand &, const bufferization::AnalysisState &) {
+  return {};
+}
+
+LogicalResult StepOp::bufferize(RewriterBase &rewriter,
+                                const bufferization::BufferizationOptions &options,
+                                bufferization::BufferizationState &state) {
+  auto getBuffers = [&](ValueRange values) -> FailureOr<SmallVector<Value>> {
+    SmallVector<Value> buffers;
+    for (Value value : values) {
+      if (!isa<TensorType>(value.getType())) {
+        buffers.push_back(value);
+        continue;
+      }
+      FailureOr<Value> buffer =
+          bufferization::getBuffer(rewriter, value, options, state);
+      if (failed(buffer))
+        return failure();
+      buffers.push_back(*buffer);
+    }
+    return buffers;
+  };
+  FailureOr<SmallVector<Value>> reads = getBuffers(getReads());
+  FailureOr<SmallVector<Value>> writes = getBuffers(getWrites());
+  if (failed(reads) || failed(writes))
+    return failure();
+  rewriter.setInsertionPoint(*this);
+  StepOp::create(rewriter, getLoc(), getIndex(), getOperatorName(),
+                 getReadTensors(), *reads, getWriteTensors(), *writes);
+  rewriter.eraseOp(*this);
+  return success();
+}

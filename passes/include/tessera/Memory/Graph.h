@@ -59,6 +59,9 @@ public:
   unsigned addOperator(std::string name, llvm::ArrayRef<unsigned> inputs,
                        llvm::ArrayRef<unsigned> outputs);
 
+  /// Marks a tensor as a graph output.
+  void markOutput(unsigned id) { tensors[id].isOutput = true; }
+
   unsigned numTensors() const { return tensors.size(); }
   unsigned numOperators() const { return operators.size(); }
   const Tensor &getTensor(unsigned id) const { return tensors[id]; }

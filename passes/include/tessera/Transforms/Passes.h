@@ -7,6 +7,8 @@
 #ifndef TESSERA_TRANSFORMS_PASSES_H
 #define TESSERA_TRANSFORMS_PASSES_H
 
+#include "tessera/Dialect/Tessera/IR/Tessera.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

@@ -60,4 +60,121 @@ def TesseraExpandStridedCopiesPass
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def TesseraScheduleMemoryPass
+    : Pass<"tessera-schedule-memory", "ModuleOp"> {
+  let summary = "Order operators and plan scratchpad offsets, spills and reloads";
+  let description = [{
+    The COSMA pass. For every function on tensors (after graph-level
+    fusion) it extracts the operator/tensor graph, plans it for a scratchpad
+    of `spm-size` bytes with the chosen planner (the joint ILP by default;
+    the fixed-order ILP, divide-and-conquer, or a baseline B0-B4), verifies
+    the plan, and records it:
+    - the operations are reordered into the planned operator order, each
+      step closed by a `tessera.step` marker naming the graph tensors it
+      reads and writes;
+    - the plan itself (capacity, alignment, tensors, and every residency:
+      tensor, steps, byte offset, whether a DMA load fills it and a DMA
+      store drains it) is the function attribute `tessera.memory_plan`.
+    `tessera-materialize-memory-plan` turns this into scratchpad buffers
+    and DMA transfers after bufferization.
+
+    Before:
+    ```mlir
+    %0 = linalg.generic ... ins(%x) outs(%e0)   // a
+    %1 = linalg.generic ... ins(%x) outs(%e1)   // b
+    %2 = linalg.generic ... ins(%0, %1) outs(%e2)
+    ```
+    After (`spm-size=4096`):
+    ```mlir
+    func.func @f(...) attributes {tessera.memory_plan = {capacity = 4096 : i64, ...}}
+    %0 = linalg.generic ... ins(%x) outs(%e0)
+    tessera.step 0 "a" reads [0] (%x : ...) writes [1] (%0 : ...)
+    ...
+    ```
+    A scratchpad smaller than one operator's operands and results, dynamic
+    shapes or tensors inside regions are errors; a solver time-out gives
+    the best verified plan and a warning with the gap.
+  }];
+  let options = [
+    Option<"spmSize", "spm-size", "uint64_t", "0",
+           "Scratchpad capacity in bytes (required)">,
+    Option<"alignment", "alignment", "uint64_t", "64",
+           "Byte alignment of every scratchpad buffer">,
+    Option<"planner", "planner", "std::string", "\"ilp\"",
+           "Planner: ilp, fixed-order, dc, b0, b1, b2, b3 or b4">,
+    Option<"timeLimit", "time-limit", "double", "10",
+           "Time limit of each ILP solve in seconds">,
+    Option<"includeWeights", "include-weights", "bool", "true",
+           "Keep weights in the scratchpad (otherwise operators stream them)">,
+    Option<"elementBytes", "element-bytes", "unsigned", "0",
+           "Bytes per element for every tensor (0: from the type; 1: the "
+           "paper's int8 accounting)">,
+    Option<"partSize", "part-size", "unsigned", "24",
+           "Operators per part in divide-and-conquer">,
+    Option<"reportFile", "report", "std::string", "\"\"",
+           "Write a JSON report of the plan to this file">
+  ];
+  let dependentDialects = ["::mlir::tessera::TesseraDialect"];
+  let statistics = [
+    Statistic<"numSteps", "steps", "Operators scheduled">,
+    Statistic<"ncBytes", "nc-bytes", "Non-compulsory off-chip bytes">,
+    Statistic<"compulsoryBytes", "compulsory-bytes",
+              "Compulsory off-chip bytes">
+  ];
+}
+
+def TesseraVerifyMemoryPlanPass
+    : Pass<"tessera-verify-memory-plan", "func::FuncOp"> {
+  let summary = "Replay a recorded memory plan and reject any violation";
+  let description = [{
+    Rebuilds the graph from the `tessera.step` markers and replays the plan
+    in `tessera.memory_plan` step by step: steps in order, every buffer
+    inside the scratchpad and aligned, no two live buffers overlapping,
+    every operand and result resident while its operator runs, no load of
+    a tensor whose value never reached off-chip memory, every graph output
+    stored. The markers' tensor types must match the recorded sizes. Works
+    on tensors and on buffers (after bufferization). Functions without a
+    plan are left alone.
+  }];
+}
+
+def TesseraMaterializeMemoryPlanPass
+    : Pass<"tessera-materialize-memory-plan", "func::FuncOp"> {
+  let summary = "Make a recorded memory plan explicit: arena, buffers, DMA";
+  let description = [{
+    Runs after bufferization on a function scheduled by
+    `tessera-schedule-memory`. It creates one `tessera.arena` of the planned
+    capacity; for each residency a `tessera.buffer` at its planned offset,
+    filled by a `tessera.dma_load` from the tensor's off-chip buffer if the
+    plan loads it and drained by a `tessera.dma_store` after its last step
+    if the plan stores it; and it redirects every use of the off-chip
+    buffer inside the steps where the tensor is resident to the scratchpad
+    buffer (views are rebuilt on it). The step markers are erased. Off-chip
+    buffers are then touched only by DMA, so a wrong offset gives wrong
+    numbers when the program runs.
+
+    Before:
+    ```mlir
+    %a = memref.alloc() : memref<4xf32>
+    linalg.generic ... ins(%x : memref<4xf32>) outs(%a : memref<4xf32>)
+    tessera.step 0 "op" reads [0] (%x : memref<4xf32>) writes [1] (%a : memref<4xf32>)
+    ```
+    After:
+    ```mlir
+    %spm = tessera.arena align 64 : memref<4096xi8>
+    %b0 = tessera.buffer %spm[0] : memref<4096xi8> to memref<4xf32>
+    tessera.dma_load %x, %b0 : memref<4xf32> to memref<4xf32>
+    %b1 = tessera.buffer %spm[64] : memref<4096xi8> to memref<4xf32>
+    %a = memref.alloc() : memref<4xf32>
+    linalg.generic ... ins(%b0 : memref<4xf32>) outs(%b1 : memref<4xf32>)
+    tessera.dma_store %b1, %a : memref<4xf32> to memref<4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::tessera::TesseraDialect"];
+  let statistics = [
+    Statistic<"numLoads", "loads", "DMA loads created">,
+    Statistic<"numStores", "stores", "DMA stores created">
+  ];
+}
+
 #endif // TESSERA_TRANSFORMS_PASSES_TD

@@ -8,6 +8,7 @@ include "tessera/Dialect/Tessera/IR/TesseraAttrs.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/ViewLikeInterface.td"
 include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.td"
 
 def Tessera_ArenaMemRef : ConfinedType<MemRefRankOf<[I8], [1]>,
     [HasStaticShapePred,
@@ -132,6 +133,47 @@ def Tessera_WaitOp : Tessera_Op<"wait"> {
   let arguments = (ins Variadic<Tessera_TokenType>:$tokens);
   let assemblyFormat = "($tokens^)? attr-dict";
   let hasCanonicalizeMethod = 1;
+}
+
+def Tessera_TensorOrMemRef : AnyTypeOf<[AnyRankedTensor, AnyMemRef]>;
+
+def Tessera_StepOp : Tessera_Op<"step", [
+    AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<BufferizableOpInterface,
+        ["bufferizesToMemoryRead", "bufferizesToMemoryWrite",
+         "getAliasingValues", "bufferize"]>]> {
+  let summary = "Marks the end of one step of a scheduled graph";
+  let description = [{
+    Written by `tessera-schedule-memory`: the operations between the previous
+    `tessera.step` (or the start of the block) and this one form step
+    `index` of the memory plan, which runs the graph operator
+    `operator_name`. `reads` and `writes` are the graph tensors the operator
+    reads and writes (their root values, before any reshape), and
+    `read_tensors` / `write_tensors` their ids in the plan recorded on the
+    function (`tessera.memory_plan`).
+
+    The op survives bufferization with its operands turned into the
+    tensors' buffers, so `tessera-materialize-memory-plan` knows which
+    buffer holds which planned tensor; it then erases it. It has no
+    semantics of its own and is never removed as dead code.
+
+    ```mlir
+    tessera.step 2 "conv1" reads [0, 5] (%x, %w : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>)
+                           writes [6] (%y : tensor<1x4x6x6xf32>)
+    ```
+  }];
+  let arguments = (ins ConfinedAttr<I64Attr, [IntNonNegative]>:$index,
+                       StrAttr:$operator_name,
+                       DenseI64ArrayAttr:$read_tensors,
+                       Variadic<Tessera_TensorOrMemRef>:$reads,
+                       DenseI64ArrayAttr:$write_tensors,
+                       Variadic<Tessera_TensorOrMemRef>:$writes);
+  let assemblyFormat = [{
+    $index $operator_name
+    `reads` $read_tensors ` ` `(` ($reads^ `:` type($reads))? `)`
+    `writes` $write_tensors ` ` `(` ($writes^ `:` type($writes))? `)` attr-dict
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // TESSERA_DIALECT_TESSERA_IR_TESSERAOPS_TD
