@@ -139,6 +139,7 @@ int main(int argc, char **argv) {
   auto func = module->lookupSymbol<mlir::func::FuncOp>("main_graph");
   if (!func)
     return fail("the imported module has no @main_graph");
+  mlir::tessera::splitSharedInitialisers(func);
 
   for (bool includeWeights : weightSettings) {
     mlir::tessera::GraphExtractionOptions extraction;

@@ -3,10 +3,14 @@
 #include "tessera/Memory/GraphExtraction.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
+
+#include <functional>
 
 using namespace mlir;
 using namespace mlir::tessera;
@@ -87,6 +91,80 @@ static Operation *getInitialisedOp(Operation *op) {
   return isDestination(use) ? use.getOwner() : nullptr;
 }
 
+/// The one operation that reads `value`, looking through single-use views;
+/// null if it has several readers or only views.
+static Operation *getSoleUser(Value value) {
+  while (value.hasOneUse()) {
+    Operation *user = *value.getUsers().begin();
+    if (!isViewOrFree(user))
+      return user;
+    if (user->getNumResults() != 1)
+      return nullptr;
+    value = user->getResult(0);
+  }
+  return nullptr;
+}
+
+/// The operation whose result `value` is, through views, when every value
+/// on the way has this one use; null otherwise.
+static Operation *getSoleProducer(Value value) {
+  while (value.hasOneUse()) {
+    Operation *def = value.getDefiningOp();
+    if (!def || def->getNumResults() != 1)
+      return nullptr;
+    if (!isViewOrFree(def))
+      return def;
+    if (!isa<tensor::ReshapeOp, tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+             tensor::CastOp>(def))
+      return nullptr;
+    value = def->getOperand(0);
+  }
+  return nullptr;
+}
+
+/// An elementwise epilogue: a linalg op with only parallel loops whose
+/// result indexes the iteration space one to one (inputs may broadcast).
+static bool isElementwise(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || isa<linalg::FillOp>(op) ||
+      linalgOp.getNumParallelLoops() != linalgOp.getNumLoops() ||
+      linalgOp.getNumDpsInits() != 1)
+    return false;
+  return linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0))
+      .isPermutation();
+}
+
+/// The name of an operator: that of its first operation with a reduction
+/// (the convolution or matmul an epilogue was fused into), else of its sink.
+static std::string getOperatorName(ArrayRef<Operation *> members,
+                                   unsigned id) {
+  Operation *named = members.back();
+  for (Operation *member : members) {
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(member);
+    if (linalgOp && linalgOp.getNumReductionLoops() > 0) {
+      named = member;
+      break;
+    }
+  }
+  return getLocationName(
+      named->getLoc(),
+      (named->getName().getStringRef() + "#" + Twine(id)).str());
+}
+
+void mlir::tessera::splitSharedInitialisers(func::FuncOp func) {
+  for (Operation &op :
+       llvm::make_early_inc_range(func.getBody().getOps())) {
+    if (!isa<linalg::FillOp, tensor::EmptyOp>(op) || op.getNumResults() != 1 ||
+        op.getResult(0).hasOneUse() || op.getResult(0).use_empty())
+      continue;
+    SmallVector<OpOperand *> uses = llvm::map_to_vector(
+        op.getResult(0).getUses(), [](OpOperand &use) { return &use; });
+    OpBuilder builder(&op);
+    for (OpOperand *use : llvm::drop_begin(uses))
+      use->set(builder.clone(op)->getResult(0));
+  }
+}
+
 static LogicalResult checkSupported(func::FuncOp func) {
   if (!func.getBody().hasOneBlock())
     return func.emitError("memory planning needs a function with one block");
@@ -135,17 +213,47 @@ mlir::tessera::extractGraph(func::FuncOp func,
     return failure();
   Block &body = func.getBody().front();
 
-  // Group initialisers with the operation they initialise (walking
-  // backwards, so that chains of initialisers reach the computing op).
-  DenseMap<Operation *, Operation *> leaderOf;
-  for (Operation &op : llvm::reverse(body.without_terminator())) {
-    if (isViewOrFree(&op))
+  // Fuse operations into operators (union-find): initialisers with what
+  // they initialise, pads with their consumer, elementwise epilogues with
+  // their producer. Only single-use values are fused, so only the last
+  // operation of an operator (its sink) has results used outside it.
+  DenseMap<Operation *, Operation *> parent;
+  std::function<Operation *(Operation *)> find = [&](Operation *op) {
+    Operation *&up = parent[op];
+    if (up != op)
+      up = find(up);
+    return up;
+  };
+  auto unite = [&](Operation *a, Operation *b) {
+    if (parent.count(a) && parent.count(b))
+      parent[find(a)] = find(b);
+  };
+  for (Operation &op : body.without_terminator())
+    if (!isViewOrFree(&op))
+      parent[&op] = &op;
+  for (Operation &op : body.without_terminator()) {
+    if (!parent.count(&op))
       continue;
-    Operation *initialised = getInitialisedOp(&op);
-    leaderOf[&op] = initialised && leaderOf.count(initialised)
-                        ? leaderOf[initialised]
-                        : &op;
+    if (Operation *initialised = getInitialisedOp(&op))
+      unite(&op, initialised);
+    if (isa<tensor::PadOp>(op))
+      if (Operation *consumer = getSoleUser(op.getResult(0)))
+        unite(&op, consumer);
+    if (!isElementwise(&op))
+      continue;
+    // Into one producer only: an add of two convolutions stays an operator
+    // of its own fused with one of them, not a pair of convolutions.
+    for (Value input : cast<linalg::LinalgOp>(op).getDpsInputs()) {
+      if (Operation *producer = getSoleProducer(input)) {
+        unite(producer, &op);
+        break;
+      }
+    }
   }
+  DenseMap<Operation *, SmallVector<Operation *>> membersOf;
+  for (Operation &op : body.without_terminator())
+    if (parent.count(&op))
+      membersOf[find(&op)].push_back(&op);
 
   ExtractedGraph result;
   memory::Graph &graph = result.graph;
@@ -160,21 +268,11 @@ mlir::tessera::extractGraph(func::FuncOp func,
   };
 
   for (Operation &op : body.without_terminator()) {
-    auto leader = leaderOf.find(&op);
-    if (leader == leaderOf.end())
+    if (!parent.count(&op))
       continue;
-    if (leader->second != &op)
-      continue; // An initialiser: collected with its leader below.
-    // Members: the initialisers of this leader, in block order.
-    SmallVector<Operation *> members;
-    for (Operation &member : body.without_terminator()) {
-      if (&member == &op)
-        break;
-      auto it = leaderOf.find(&member);
-      if (it != leaderOf.end() && it->second == &op)
-        members.push_back(&member);
-    }
-    members.push_back(&op);
+    SmallVector<Operation *> &members = membersOf[find(&op)];
+    if (members.back() != &op)
+      continue; // Collected when its sink, the last member, is reached.
     llvm::SmallPtrSet<Operation *, 4> memberSet(members.begin(),
                                                 members.end());
 
@@ -186,8 +284,6 @@ mlir::tessera::extractGraph(func::FuncOp func,
         Value root = getRootTensor(use.get());
         Operation *def = root.getDefiningOp();
         if (def && (isa<tensor::EmptyOp>(def) || memberSet.contains(def)))
-          continue;
-        if (isDestination(use) && def && isa<tensor::EmptyOp>(def))
           continue;
         auto known = result.tensorIds.find(root);
         if (known != result.tensorIds.end()) {
@@ -219,9 +315,7 @@ mlir::tessera::extractGraph(func::FuncOp func,
     }
 
     unsigned operatorId = graph.numOperators();
-    std::string name = getLocationName(
-        op.getLoc(),
-        (op.getName().getStringRef() + "#" + Twine(operatorId)).str());
+    std::string name = getOperatorName(members, operatorId);
     SmallVector<unsigned> outputs;
     for (OpResult value : op.getResults()) {
       if (!isa<TensorType>(value.getType()))
@@ -234,7 +328,7 @@ mlir::tessera::extractGraph(func::FuncOp func,
           addTensor(value, tensorName, memory::TensorKind::Intermediate));
     }
     graph.addOperator(name, inputs, outputs);
-    result.operatorOps.push_back(std::move(members));
+    result.operatorOps.push_back(members);
   }
 
   // Graph outputs: whatever the function returns, seen through views.

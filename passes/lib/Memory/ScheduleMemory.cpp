@@ -28,23 +28,6 @@ namespace mlir::tessera {
 using namespace mlir;
 using namespace mlir::tessera;
 
-/// Gives every linalg.fill and tensor.empty with several uses a copy per
-/// use, so that each initialiser belongs to one operator and each operator
-/// result gets a buffer of its own in bufferization (a shared empty tensor
-/// would let two planned tensors share one off-chip buffer).
-static void splitSharedInitialisers(Block &body) {
-  for (Operation &op : llvm::make_early_inc_range(body)) {
-    if (!isa<linalg::FillOp, tensor::EmptyOp>(op) || op.getNumResults() != 1 ||
-        op.getResult(0).hasOneUse() || op.getResult(0).use_empty())
-      continue;
-    SmallVector<OpOperand *> uses = llvm::map_to_vector(
-        op.getResult(0).getUses(), [](OpOperand &use) { return &use; });
-    OpBuilder builder(&op);
-    for (OpOperand *use : llvm::drop_begin(uses))
-      use->set(builder.clone(op)->getResult(0));
-  }
-}
-
 /// Moves the operations of `func` into the planned order: constants and
 /// empty tensors first, then per step the operations the operator needs
 /// that nothing placed yet (views, scalars), its own operations and a
@@ -90,24 +73,23 @@ static void reorderOperations(func::FuncOp func,
         }
       });
     }
-    SmallVector<Operation *> sorted = needed.takeVector();
-    llvm::sort(sorted, [&](Operation *a, Operation *b) {
-      return position[a] < position[b];
-    });
-    return sorted;
+    return needed.takeVector();
   };
 
   const memory::Graph &graph = extracted.graph;
   OpBuilder builder(terminator);
   for (auto [step, op] : llvm::enumerate(plan.order)) {
     ArrayRef<Operation *> members = extracted.operatorOps[op];
-    for (Operation *dependency : collectDependencies(members)) {
-      dependency->moveBefore(terminator);
-      placed.insert(dependency);
-    }
-    for (Operation *member : members) {
-      member->moveBefore(terminator);
-      placed.insert(member);
+    // Members and what they need, in their original relative order (a view
+    // of a fused pad sits between the pad and the convolution reading it).
+    SmallVector<Operation *> moved = collectDependencies(members);
+    llvm::append_range(moved, members);
+    llvm::sort(moved, [&](Operation *a, Operation *b) {
+      return position[a] < position[b];
+    });
+    for (Operation *moving : moved) {
+      moving->moveBefore(terminator);
+      placed.insert(moving);
     }
     const memory::Operator &node = graph.getOperator(op);
     auto values = [&](ArrayRef<unsigned> ids) {
@@ -242,7 +224,7 @@ struct ScheduleMemoryPass
              << kMemoryPlanAttrName << "' is set)";
     if (!func.getBody().hasOneBlock())
       return func.emitError("memory planning needs a function with one block");
-    splitSharedInitialisers(func.getBody().front());
+    splitSharedInitialisers(func);
     GraphExtractionOptions extractionOptions;
     extractionOptions.includeWeights = includeWeights;
     extractionOptions.elementBytes = elementBytes;

@@ -56,6 +56,13 @@ uint64_t getTypeBytes(ShapedType type, unsigned elementBytes);
 /// `fallback` when the location carries no name.
 std::string getLocationName(Location loc, StringRef fallback);
 
+/// Gives every linalg.fill and tensor.empty with several uses a copy per
+/// use, so that each initialiser belongs to one operator and each operator
+/// result gets a buffer of its own in bufferization (a shared empty tensor
+/// would let two planned tensors share one off-chip buffer). Run it before
+/// extractGraph.
+void splitSharedInitialisers(func::FuncOp func);
+
 /// Extracts the graph of `func`, which must have a single block, static
 /// shapes and no tensors inside nested regions; otherwise emits an error
 /// at the offending operation and fails.
