@@ -87,7 +87,7 @@ LogicalResult compileModel(const CompileOptions &options,
   pipelineOptions.optLevel = options.optLevel;
   pipelineOptions.spmSize = options.memory.spmSize;
   pipelineOptions.spmAlignment = options.memory.alignment;
-  pipelineOptions.memoryPlanner = options.memory.planner;
+  pipelineOptions.memorySolver = options.memory.solver;
   pipelineOptions.memoryTimeLimit = options.memory.timeLimitSeconds;
   pipelineOptions.spmIncludeWeights = options.memory.includeWeights;
   pipelineOptions.memoryReport = options.memory.reportPath;

@@ -23,7 +23,7 @@
 #map = affine_map<(d0) -> (d0)>
 module {
   memref.global "private" constant @__constant_64xf32 : memref<64xf32> = dense<2.000000e+00> {alignment = 64 : i64}
-  func.func @residual(%arg0: memref<64xf32> {tessera.name = "x"}) -> memref<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, planner = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
+  func.func @residual(%arg0: memref<64xf32> {tessera.name = "x"}) -> memref<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, solver = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
     %0 = memref.get_global @__constant_64xf32 : memref<64xf32>
     %alloc = memref.alloc() {alignment = 64 : i64} : memref<64xf32>
     %alloc_0 = memref.alloc() {alignment = 64 : i64} : memref<64xf32>

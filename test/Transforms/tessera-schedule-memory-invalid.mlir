@@ -1,10 +1,10 @@
-// RUN: tessera-opt %s -split-input-file -verify-diagnostics "-tessera-schedule-memory=spm-size=512 planner=b0"
+// RUN: tessera-opt %s -split-input-file -verify-diagnostics "-tessera-schedule-memory=spm-size=512 solver=b0"
 // RUN: not tessera-opt %s -split-input-file -tessera-schedule-memory 2>&1 | FileCheck %s --check-prefix=NOSIZE
-// RUN: not tessera-opt %s -split-input-file "-tessera-schedule-memory=spm-size=512 planner=gurobi" 2>&1 | FileCheck %s --check-prefix=PLANNER
+// RUN: not tessera-opt %s -split-input-file "-tessera-schedule-memory=spm-size=512 solver=gurobi" 2>&1 | FileCheck %s --check-prefix=SOLVER
 // RUN: not tessera-opt %s -split-input-file "-tessera-schedule-memory=spm-size=512 alignment=48" 2>&1 | FileCheck %s --check-prefix=ALIGN
 
 // NOSIZE: tessera-schedule-memory needs spm-size=<bytes>
-// PLANNER: unknown planner 'gurobi' (expected ilp, fixed-order, dc, b0, b1, b2, b3 or b4)
+// SOLVER: unknown solver 'gurobi' (expected ilp, fixed-order, dc, b0, b1, b2, b3 or b4)
 // ALIGN: alignment 48 is not a power of two
 
 #id = affine_map<(d0) -> (d0)>

@@ -1,15 +1,15 @@
-// RUN: tessera-opt %s -split-input-file "-tessera-schedule-memory=spm-size=1024 planner=b1" -tessera-verify-memory-plan | FileCheck %s
-// RUN: tessera-opt %s -split-input-file "-tessera-schedule-memory=spm-size=1024 planner=b1 include-weights=false" -tessera-verify-memory-plan | FileCheck %s --check-prefix=NOWEIGHTS
-// RUN: tessera-opt %s -split-input-file "-tessera-schedule-memory=spm-size=256 planner=b1 element-bytes=1" | FileCheck %s --check-prefix=INT8
-// RUN: tessera-opt %s -split-input-file "-tessera-schedule-memory=spm-size=1024 planner=ilp time-limit=5" -tessera-verify-memory-plan | FileCheck %s --check-prefix=ILP
+// RUN: tessera-opt %s -split-input-file "-tessera-schedule-memory=spm-size=1024 solver=b1" -tessera-verify-memory-plan | FileCheck %s
+// RUN: tessera-opt %s -split-input-file "-tessera-schedule-memory=spm-size=1024 solver=b1 include-weights=false" -tessera-verify-memory-plan | FileCheck %s --check-prefix=NOWEIGHTS
+// RUN: tessera-opt %s -split-input-file "-tessera-schedule-memory=spm-size=256 solver=b1 element-bytes=1" | FileCheck %s --check-prefix=INT8
+// RUN: tessera-opt %s -split-input-file "-tessera-schedule-memory=spm-size=1024 solver=ilp time-limit=5" -tessera-verify-memory-plan | FileCheck %s --check-prefix=ILP
 
 #id = affine_map<(d0) -> (d0)>
 
 // Three operators, none fused: a and b have more than one reader.
 // CHECK-LABEL: func.func @residual
-// CHECK-SAME: tessera.memory_plan = {alignment = 64 : i64, capacity = 1024 : i64, element_bytes = 0 : i64, outputs = array<i64: 3, 4>, planner = "b1",
+// CHECK-SAME: tessera.memory_plan = {alignment = 64 : i64, capacity = 1024 : i64, element_bytes = 0 : i64, outputs = array<i64: 3, 4>,
 // CHECK-SAME: residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 2, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 1>, array<i64: 4, 2, 2, 768, 0, 1>]
-// CHECK-SAME: tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]
+// CHECK-SAME: solver = "b1", tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]
 // CHECK: %[[W:.*]] = arith.constant dense<2.0
 // CHECK: %[[A:.*]] = linalg.generic
 // CHECK: tessera.step 0 "a" reads [0, 1] (%arg0, %[[W]] : tensor<64xf32>, tensor<64xf32>) writes [2] (%[[A]] : tensor<64xf32>)

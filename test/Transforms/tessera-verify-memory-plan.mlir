@@ -3,7 +3,7 @@
 // A valid plan passes unchanged.
 // CHECK-LABEL: func.func @case0
 // CHECK: tessera.step 2 "c"
-func.func @case0(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, planner = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
+func.func @case0(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, solver = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
   %cst = arith.constant dense<2.000000e+00> : tensor<64xf32>
   %0 = tensor.empty() : tensor<64xf32>
   %1 = tensor.empty() : tensor<64xf32>
@@ -33,7 +33,7 @@ func.func @case0(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> a
 
 // Two live buffers overlap.
 // expected-error@+1 {{invalid memory plan: step 1 (operator 'b'): buffers of 'a' [512, 768) and 'b' [512, 768) overlap}}
-func.func @case1(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, planner = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 512, 0, 0>, array<i64: 4, 2, 2, 512, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
+func.func @case1(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, solver = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 512, 0, 0>, array<i64: 4, 2, 2, 512, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
   %cst = arith.constant dense<2.000000e+00> : tensor<64xf32>
   %0 = tensor.empty() : tensor<64xf32>
   %1 = tensor.empty() : tensor<64xf32>
@@ -63,7 +63,7 @@ func.func @case1(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> a
 
 // A buffer beyond the capacity.
 // expected-error@+1 {{step 2 (operator 'c'): buffer of 'c' at offset 640 with 256 bytes exceeds the scratchpad capacity of 768 bytes}}
-func.func @case2(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, planner = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 640, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
+func.func @case2(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, solver = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 640, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
   %cst = arith.constant dense<2.000000e+00> : tensor<64xf32>
   %0 = tensor.empty() : tensor<64xf32>
   %1 = tensor.empty() : tensor<64xf32>
@@ -93,7 +93,7 @@ func.func @case2(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> a
 
 // A misaligned buffer.
 // expected-error@+1 {{buffer of 'c' at offset 500 is not aligned to 64 bytes}}
-func.func @case3(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, planner = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 500, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
+func.func @case3(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, solver = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 500, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
   %cst = arith.constant dense<2.000000e+00> : tensor<64xf32>
   %0 = tensor.empty() : tensor<64xf32>
   %1 = tensor.empty() : tensor<64xf32>
@@ -123,7 +123,7 @@ func.func @case3(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> a
 
 // An operand not resident when its operator runs.
 // expected-error@+1 {{step 2 (operator 'c'): operand 'x' is not resident}}
-func.func @case4(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, planner = "b1", residencies = [array<i64: 0, 0, 1, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
+func.func @case4(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, solver = "b1", residencies = [array<i64: 0, 0, 1, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
   %cst = arith.constant dense<2.000000e+00> : tensor<64xf32>
   %0 = tensor.empty() : tensor<64xf32>
   %1 = tensor.empty() : tensor<64xf32>
@@ -153,7 +153,7 @@ func.func @case4(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> a
 
 // A reload of a tensor that was never stored (a read of a value never written off-chip).
 // expected-error@+1 {{step 1 (operator 'b'): 'a' is loaded but its value was never stored}}
-func.func @case5(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, planner = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 0, 512, 0, 0>, array<i64: 2, 1, 1, 512, 1, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
+func.func @case5(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, solver = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 0, 512, 0, 0>, array<i64: 2, 1, 1, 512, 1, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
   %cst = arith.constant dense<2.000000e+00> : tensor<64xf32>
   %0 = tensor.empty() : tensor<64xf32>
   %1 = tensor.empty() : tensor<64xf32>
@@ -183,7 +183,7 @@ func.func @case5(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> a
 
 // A graph output never stored.
 // expected-error@+1 {{graph output 'c' is never stored}}
-func.func @case6(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, planner = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0, 0>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
+func.func @case6(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, solver = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0, 0>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
   %cst = arith.constant dense<2.000000e+00> : tensor<64xf32>
   %0 = tensor.empty() : tensor<64xf32>
   %1 = tensor.empty() : tensor<64xf32>
@@ -213,7 +213,7 @@ func.func @case6(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> a
 
 // A malformed residency.
 // expected-error@+1 {{malformed 'tessera.memory_plan': a residency is not array<i64: tensor, begin, end, offset, load, store>}}
-func.func @case7(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, planner = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
+func.func @case7(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, solver = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
   %cst = arith.constant dense<2.000000e+00> : tensor<64xf32>
   %0 = tensor.empty() : tensor<64xf32>
   %1 = tensor.empty() : tensor<64xf32>
@@ -242,7 +242,7 @@ func.func @case7(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> a
 // -----
 
 // A marker whose tensor type does not match the recorded size.
-func.func @case8(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, planner = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0, 1>], tensor_bytes = array<i64: 256, 256, 128, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
+func.func @case8(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, solver = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0, 1>], tensor_bytes = array<i64: 256, 256, 128, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
   %cst = arith.constant dense<2.000000e+00> : tensor<64xf32>
   %0 = tensor.empty() : tensor<64xf32>
   %1 = tensor.empty() : tensor<64xf32>
@@ -272,7 +272,7 @@ func.func @case8(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> a
 // -----
 
 // Steps out of order.
-func.func @case9(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, planner = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
+func.func @case9(%arg0: tensor<64xf32> {tessera.name = "x"}) -> tensor<64xf32> attributes {tessera.memory_plan = {alignment = 64 : i64, capacity = 768 : i64, element_bytes = 0 : i64, outputs = array<i64: 4>, solver = "b1", residencies = [array<i64: 0, 0, 2, 0, 1, 0>, array<i64: 1, 0, 0, 256, 1, 0>, array<i64: 2, 0, 1, 512, 0, 0>, array<i64: 3, 1, 2, 256, 0, 0>, array<i64: 4, 2, 2, 512, 0, 1>], tensor_bytes = array<i64: 256, 256, 256, 256, 256>, tensor_names = ["x", "w", "a", "b", "c"]}} {
   %cst = arith.constant dense<2.000000e+00> : tensor<64xf32>
   %0 = tensor.empty() : tensor<64xf32>
   %1 = tensor.empty() : tensor<64xf32>

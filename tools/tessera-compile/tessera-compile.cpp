@@ -2,7 +2,7 @@
 //
 // tessera-compile model.onnx -o model.so [--emit=...] [-O0..-O3]
 //     [--target=cpu] [--shape NAME:DIMS]... [--mlir-print-ir-after-all]
-//     [--spm-size=BYTES [--memory-planner=...] [--report-memory=FILE]]
+//     [--spm-size=BYTES [--memory-solver=...] [--report-memory=FILE]]
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,9 +49,9 @@ static cl::opt<uint64_t>
     spmAlignment("spm-alignment",
                  cl::desc("Byte alignment of scratchpad buffers (default 64)"),
                  cl::init(64), cl::cat(category));
-static cl::opt<std::string> memoryPlanner(
-    "memory-planner",
-    cl::desc("Scratchpad planner: ilp (default), fixed-order, dc, b0..b4"),
+static cl::opt<std::string> memorySolver(
+    "memory-solver",
+    cl::desc("Scratchpad solver: ilp (default), fixed-order, dc, b0..b4"),
     cl::init("ilp"), cl::cat(category));
 static cl::opt<double>
     memoryTimeLimit("memory-time-limit",
@@ -105,7 +105,7 @@ int main(int argc, char **argv) {
     return fail("--report-memory needs --spm-size");
   options.memory.spmSize = spmSize;
   options.memory.alignment = spmAlignment;
-  options.memory.planner = memoryPlanner;
+  options.memory.solver = memorySolver;
   options.memory.timeLimitSeconds = memoryTimeLimit;
   options.memory.includeWeights = !spmExcludeWeights;
   options.memory.reportPath = reportMemory;
@@ -123,12 +123,16 @@ int main(int argc, char **argv) {
     };
 
   mlir::MLIRContext context;
-  // One line per error: "tessera-compile: error: <location>: <message>".
+  // One line per error or warning: "tessera-compile: error: <location>:
+  // <message>".
   mlir::ScopedDiagnosticHandler handler(&context, [](mlir::Diagnostic &diag) {
-    if (diag.getSeverity() != mlir::DiagnosticSeverity::Error)
+    if (diag.getSeverity() != mlir::DiagnosticSeverity::Error &&
+        diag.getSeverity() != mlir::DiagnosticSeverity::Warning)
       return mlir::success();
     llvm::raw_ostream &os =
-        llvm::WithColor::error(llvm::errs(), "tessera-compile");
+        diag.getSeverity() == mlir::DiagnosticSeverity::Error
+            ? llvm::WithColor::error(llvm::errs(), "tessera-compile")
+            : llvm::WithColor::warning(llvm::errs(), "tessera-compile");
     // Importer locations: the file, wrapped in the node's "name (OpType)".
     mlir::Location loc = diag.getLocation();
     auto name = llvm::dyn_cast<mlir::NameLoc>(loc);

@@ -1,13 +1,13 @@
-//===- tessera-plan-memory.cpp - Compare scratchpad planners on a model ---===//
+//===- tessera-plan-memory.cpp - Compare scratchpad solvers on a model ----===//
 //
-// tessera-plan-memory model.onnx [--planners=b0,...,ilp,dc]
+// tessera-plan-memory model.onnx [--solvers=b0,...,ilp,dc]
 //     [--budgets=mr,mh,mp,256k,...] [--weights=in|out|both]
 //     [--time-limit=S] [--element-bytes=N] [--alignment=A]
 //
 // Imports the model once, runs the graph pipeline, extracts the operator
 // graph (the same one tessera-schedule-memory plans) and plans it with every
-// requested planner at every requested scratchpad budget. Prints one JSON
-// object per line: the budget, the planner, NC and compulsory bytes, solve
+// requested solver at every requested scratchpad budget. Prints one JSON
+// object per line: the budget, the solver, NC and compulsory bytes, solve
 // time, gap and bounds. Every plan is verified before it is reported.
 //
 //===----------------------------------------------------------------------===//
@@ -41,8 +41,8 @@ static cl::OptionCategory category("tessera-plan-memory options");
 static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
                                       cl::Required, cl::cat(category));
 static cl::opt<std::string>
-    planners("planners",
-             cl::desc("Comma-separated planners (default: all of b0, b1, "
+    solvers("solvers",
+             cl::desc("Comma-separated solvers (default: all of b0, b1, "
                       "b2, b3, b4, fixed-order, ilp, dc)"),
              cl::init("b0,b1,b2,b3,b4,fixed-order,ilp,dc"), cl::cat(category));
 static cl::opt<std::string> budgets(
@@ -102,7 +102,7 @@ int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,
-                              "Compare Tessera's scratchpad planners\n");
+                              "Compare Tessera's scratchpad solvers\n");
   if (alignment == 0 || !llvm::isPowerOf2_64(alignment))
     return fail("--alignment must be a power of two");
   llvm::SmallVector<bool> weightSettings;
@@ -113,12 +113,12 @@ int main(int argc, char **argv) {
   if (weightSettings.empty())
     return fail("unknown --weights=" + weights + " (expected in, out, both)");
   llvm::SmallVector<memory::PlannerKind> kinds;
-  llvm::SmallVector<llvm::StringRef> plannerNames;
-  llvm::SplitString(planners, plannerNames, ",");
-  for (llvm::StringRef name : plannerNames) {
+  llvm::SmallVector<llvm::StringRef> solverNames;
+  llvm::SplitString(solvers, solverNames, ",");
+  for (llvm::StringRef name : solverNames) {
     std::optional<memory::PlannerKind> kind = memory::parsePlannerKind(name);
     if (!kind)
-      return fail("unknown planner '" + name + "'");
+      return fail("unknown solver '" + name + "'");
     kinds.push_back(*kind);
   }
   llvm::SmallVector<llvm::StringRef> budgetNames;
@@ -176,7 +176,7 @@ int main(int argc, char **argv) {
             {"mp_bytes", peak},
             {"operators", static_cast<int64_t>(graph.numOperators())},
             {"tensors", static_cast<int64_t>(graph.numTensors())},
-            {"planner", memory::getPlannerName(kind)}};
+            {"solver", memory::getPlannerName(kind)}};
         llvm::Expected<memory::PlanResult> result =
             memory::planMemory(graph, options);
         if (!result) {

@@ -39,7 +39,7 @@ bool parseEmitKind(llvm::StringRef text, EmitKind &kind);
 struct MemoryPlanningOptions {
   uint64_t spmSize = 0;
   uint64_t alignment = 64;
-  std::string planner = "ilp";
+  std::string solver = "ilp";
   double timeLimitSeconds = 10;
   bool includeWeights = true;
   /// Where to write the JSON plan report, if anywhere.

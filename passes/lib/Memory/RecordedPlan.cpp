@@ -27,7 +27,7 @@ void mlir::tessera::writeRecordedPlan(func::FuncOp func,
       b.getNamedAttr("capacity", b.getI64IntegerAttr(plan.spm.capacity)),
       b.getNamedAttr("alignment", b.getI64IntegerAttr(plan.spm.alignment)),
       b.getNamedAttr("element_bytes", b.getI64IntegerAttr(plan.elementBytes)),
-      b.getNamedAttr("planner", b.getStringAttr(plan.planner)),
+      b.getNamedAttr("solver", b.getStringAttr(plan.solver)),
       b.getNamedAttr("tensor_names", b.getArrayAttr(names)),
       b.getNamedAttr("tensor_bytes",
                      b.getDenseI64ArrayAttr(toI64(plan.tensorBytes))),
@@ -72,8 +72,8 @@ FailureOr<RecordedPlan> mlir::tessera::readRecordedPlan(func::FuncOp func) {
   plan.spm.capacity = *capacity;
   plan.spm.alignment = *alignment;
   plan.elementBytes = *elementBytes;
-  if (auto planner = dict.getAs<StringAttr>("planner"))
-    plan.planner = planner.str();
+  if (auto solver = dict.getAs<StringAttr>("solver"))
+    plan.solver = solver.str();
 
   auto names = dict.getAs<ArrayAttr>("tensor_names");
   if (!names || !llvm::all_of(names, llvm::IsaPred<StringAttr>))

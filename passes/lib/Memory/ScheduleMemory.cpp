@@ -141,8 +141,8 @@ static llvm::json::Object makeReport(func::FuncOp func,
   }
   Object report{
       {"function", func.getSymName()},
-      {"planner", result.plannerName},
-      {"requested_planner", memory::getPlannerName(options.kind)},
+      {"solver", result.plannerName},
+      {"requested_solver", memory::getPlannerName(options.kind)},
       {"spm_bytes", options.spm.capacity},
       {"alignment", options.spm.alignment},
       {"include_weights", includeWeights},
@@ -189,10 +189,10 @@ struct ScheduleMemoryPass
       return signalPassFailure();
     }
     std::optional<memory::PlannerKind> kind =
-        memory::parsePlannerKind(planner);
+        memory::parsePlannerKind(solver);
     if (!kind) {
-      module.emitError("tessera-schedule-memory: unknown planner '")
-          << planner << "' (expected ilp, fixed-order, dc, b0, b1, b2, b3 "
+      module.emitError("tessera-schedule-memory: unknown solver '")
+          << solver << "' (expected ilp, fixed-order, dc, b0, b1, b2, b3 "
                         "or b4)";
       return signalPassFailure();
     }
@@ -253,7 +253,7 @@ struct ScheduleMemoryPass
     RecordedPlan recorded;
     recorded.spm = options.spm;
     recorded.elementBytes = elementBytes;
-    recorded.planner = result->plannerName;
+    recorded.solver = result->plannerName;
     for (const memory::Tensor &tensor : graph.getTensors()) {
       recorded.tensorNames.push_back(tensor.name);
       recorded.tensorBytes.push_back(tensor.bytes);

@@ -39,7 +39,7 @@ void tessera::buildCPUPipeline(OpPassManager &pm,
     tessera::TesseraScheduleMemoryPassOptions scheduleOptions;
     scheduleOptions.spmSize = options.spmSize;
     scheduleOptions.alignment = options.spmAlignment;
-    scheduleOptions.planner = options.memoryPlanner;
+    scheduleOptions.solver = options.memorySolver;
     scheduleOptions.timeLimit = options.memoryTimeLimit;
     scheduleOptions.includeWeights = options.spmIncludeWeights;
     scheduleOptions.elementBytes = options.spmElementBytes;

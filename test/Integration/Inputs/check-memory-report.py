@@ -5,7 +5,7 @@ import sys
 
 parser = argparse.ArgumentParser(description=__doc__)
 parser.add_argument("report", nargs="?")
-parser.add_argument("--planner", required="--help" not in sys.argv)
+parser.add_argument("--solver", required="--help" not in sys.argv)
 parser.add_argument("--nc", type=int, help="expected NC bytes")
 parser.add_argument("--optimal", action="store_true")
 parser.add_argument("--no-weights", action="store_true")
@@ -16,7 +16,7 @@ def check(condition, what):
     if not condition:
         sys.exit(f"{args.report}: {what}\n{json.dumps(report, indent=1)[:2000]}")
 
-check(report["requested_planner"] == args.planner, "planner")
+check(report["requested_solver"] == args.solver, "solver")
 check(report["peak_spm_bytes"] <= report["spm_bytes"], "peak above capacity")
 check(report["nc_bytes"] == report["nc_load_bytes"] + report["nc_store_bytes"],
       "NC split")

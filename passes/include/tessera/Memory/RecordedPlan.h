@@ -7,7 +7,7 @@
 //
 //   tessera.memory_plan = {
 //     capacity = 4096 : i64, alignment = 64 : i64, element_bytes = 0 : i64,
-//     planner = "ilp",
+//     solver = "ilp",
 //     tensor_names = ["x", "conv", ...], tensor_bytes = array<i64: ...>,
 //     outputs = array<i64: ...>,
 //     residencies = [array<i64: tensor, begin, end, offset, load, store>, ...]
@@ -38,7 +38,8 @@ struct RecordedPlan {
   memory::ScratchpadConfig spm;
   /// Bytes per element the plan counted (0: from the element types).
   unsigned elementBytes = 0;
-  std::string planner;
+  /// The solver whose plan this is.
+  std::string solver;
   std::vector<std::string> tensorNames;
   std::vector<uint64_t> tensorBytes;
   std::vector<unsigned> outputs;

@@ -66,7 +66,7 @@ def TesseraScheduleMemoryPass
   let description = [{
     The COSMA pass. For every function on tensors (after graph-level
     fusion) it extracts the operator/tensor graph, plans it for a scratchpad
-    of `spm-size` bytes with the chosen planner (the joint ILP by default;
+    of `spm-size` bytes with the chosen solver (the joint ILP by default;
     the fixed-order ILP, divide-and-conquer, or a baseline B0-B4), verifies
     the plan, and records it:
     - the operations are reordered into the planned operator order, each
@@ -100,8 +100,8 @@ def TesseraScheduleMemoryPass
            "Scratchpad capacity in bytes (required)">,
     Option<"alignment", "alignment", "uint64_t", "64",
            "Byte alignment of every scratchpad buffer">,
-    Option<"planner", "planner", "std::string", "\"ilp\"",
-           "Planner: ilp, fixed-order, dc, b0, b1, b2, b3 or b4">,
+    Option<"solver", "solver", "std::string", "\"ilp\"",
+           "Solver: ilp, fixed-order, dc, b0, b1, b2, b3 or b4">,
     Option<"timeLimit", "time-limit", "double", "10",
            "Time limit of each ILP solve in seconds">,
     Option<"includeWeights", "include-weights", "bool", "true",

@@ -28,8 +28,8 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "spm-alignment",
       llvm::cl::desc("Byte alignment of scratchpad buffers"),
       llvm::cl::init(64)};
-  Option<std::string> memoryPlanner{
-      *this, "memory-planner",
+  Option<std::string> memorySolver{
+      *this, "memory-solver",
       llvm::cl::desc("ilp, fixed-order, dc, b0, b1, b2, b3 or b4"),
       llvm::cl::init("ilp")};
   Option<double> memoryTimeLimit{
