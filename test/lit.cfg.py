@@ -46,3 +46,5 @@ def python_has(module):
 
 if python_has("onnx") and python_has("numpy"):
     config.available_features.add("python-onnx")
+if python_has("onnx") and python_has("torchvision"):
+    config.available_features.add("python-torchvision")

@@ -179,6 +179,43 @@ LogicalResult convertLeakyRelu(ImportContext &ctx,
   return success();
 }
 
+/// max(0, min(1, alpha * x + beta)), the ramp of HardSigmoid and HardSwish.
+Value hardSigmoidScalar(OpBuilder &b, Location loc, Value x, double alpha,
+                        double beta) {
+  Type type = x.getType();
+  Value scaled =
+      arith::MulFOp::create(b, loc, x, scalarConstant(b, loc, type, alpha));
+  Value shifted =
+      arith::AddFOp::create(b, loc, scaled, scalarConstant(b, loc, type, beta));
+  Value upper = minScalar(b, loc, shifted, scalarConstant(b, loc, type, 1.0));
+  return maxScalar(b, loc, upper, scalarConstant(b, loc, type, 0.0));
+}
+
+/// HardSigmoid (`alpha`, default 0.2; `beta`, default 0.5) and HardSwish
+/// (x * HardSigmoid(x) with alpha = 1/6, beta = 0.5).
+LogicalResult convertHardSigmoid(ImportContext &ctx,
+                                 const onnx::NodeProto &node, bool isSwish) {
+  FailureOr<Value> input = ctx.getInput(node, 0);
+  FailureOr<RankedTensorType> type = ctx.getResultType(node, 0);
+  if (failed(input) || failed(type))
+    return failure();
+  if (!isa<FloatType>(type->getElementType()))
+    return ctx.emitError(node) << "only float element types are supported";
+  double alpha = isSwish ? 1.0 / 6.0 : ctx.getFloatAttr(node, "alpha", 0.2f);
+  double beta = isSwish ? 0.5 : ctx.getFloatAttr(node, "beta", 0.5f);
+  Value result =
+      elementwise(ctx.builder, ctx.getLoc(node), {*input}, *type,
+                  [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                    Value ramp =
+                        hardSigmoidScalar(b, loc, args[0], alpha, beta);
+                    if (!isSwish)
+                      return ramp;
+                    return arith::MulFOp::create(b, loc, args[0], ramp);
+                  });
+  ctx.setResult(node, 0, result);
+  return success();
+}
+
 } // namespace
 
 #define ELEMENTWISE(NAME, FN)                                                  \
@@ -200,4 +237,10 @@ void tessera::addElementwiseConverters(ConverterTable &table) {
   ELEMENTWISE("Abs", abs);
   table["Clip"] = convertClip;
   table["LeakyRelu"] = convertLeakyRelu;
+  table["HardSigmoid"] = [](ImportContext &ctx, const onnx::NodeProto &node) {
+    return convertHardSigmoid(ctx, node, /*isSwish=*/false);
+  };
+  table["HardSwish"] = [](ImportContext &ctx, const onnx::NodeProto &node) {
+    return convertHardSigmoid(ctx, node, /*isSwish=*/true);
+  };
 }

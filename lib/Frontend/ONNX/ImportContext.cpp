@@ -153,8 +153,14 @@ ImportContext::getConstantDoubles(const onnx::NodeProto &node, unsigned index) {
     return result;
   }
   bool isUnsigned = isUnsignedONNXType(tensor->data_type());
-  for (APInt value : attr.getValues<APInt>())
-    result.push_back(isUnsigned ? value.getZExtValue() : value.getSExtValue());
+  // Not one conditional expression: its common type, uint64_t, would turn
+  // negative values into huge positive ones.
+  for (APInt value : attr.getValues<APInt>()) {
+    if (isUnsigned)
+      result.push_back(static_cast<double>(value.getZExtValue()));
+    else
+      result.push_back(static_cast<double>(value.getSExtValue()));
+  }
   return result;
 }
 

@@ -293,6 +293,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   addPoolingConverters(converters);
   addNormalizationConverters(converters);
   addShapeConverters(converters);
+  addReductionConverters(converters);
 
   for (const onnx::NodeProto &node : graph.node()) {
     if (!node.domain().empty() && node.domain() != "ai.onnx") {

@@ -9,12 +9,16 @@
 
 using namespace mlir;
 
+/// `value` as an attribute of `type` (a float or integer type).
+static TypedAttr scalarAttr(Builder &b, Type type, double value) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return b.getFloatAttr(floatType, value);
+  return b.getIntegerAttr(type, static_cast<int64_t>(value));
+}
+
 Value tessera::scalarConstant(OpBuilder &b, Location loc, Type type,
                               double value) {
-  if (auto floatType = dyn_cast<FloatType>(type))
-    return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, value));
-  return arith::ConstantOp::create(
-      b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
+  return arith::ConstantOp::create(b, loc, scalarAttr(b, type, value));
 }
 
 Value tessera::filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
@@ -88,6 +92,14 @@ Value tessera::broadcastAlongAxis(OpBuilder &b, Location loc, Value input,
 Value tessera::reduceKeepDims(OpBuilder &b, Location loc, Value input,
                               ArrayRef<int64_t> dims, double init,
                               ScalarBody combine) {
+  Type elementType = cast<RankedTensorType>(input.getType()).getElementType();
+  return reduceKeepDims(b, loc, input, dims, scalarAttr(b, elementType, init),
+                        combine);
+}
+
+Value tessera::reduceKeepDims(OpBuilder &b, Location loc, Value input,
+                              ArrayRef<int64_t> dims, TypedAttr init,
+                              ScalarBody combine) {
   MLIRContext *ctx = b.getContext();
   auto inputType = cast<RankedTensorType>(input.getType());
   int64_t rank = inputType.getRank();
@@ -105,7 +117,11 @@ Value tessera::reduceKeepDims(OpBuilder &b, Location loc, Value input,
   }
   auto resultType =
       RankedTensorType::get(resultShape, inputType.getElementType());
-  Value accumulator = filledTensor(b, loc, resultType, init);
+  Value empty =
+      tensor::EmptyOp::create(b, loc, resultShape, inputType.getElementType());
+  Value initValue = arith::ConstantOp::create(b, loc, init);
+  Value accumulator =
+      linalg::FillOp::create(b, loc, initValue, empty).getResult(0);
   SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
                                  AffineMap::get(rank, 0, resultExprs, ctx)};
   return linalg::GenericOp::create(

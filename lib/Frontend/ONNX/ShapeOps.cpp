@@ -1,7 +1,8 @@
 //===- ShapeOps.cpp - ONNX data movement and constant operators -----------===//
 //
 // Reshape-like ops (their result shape comes from shape inference),
-// Transpose, Concat, pass-through ops and Constant.
+// Transpose, Concat, Gather, Expand, pass-through ops, and the ops that make
+// constants: Constant, ConstantOfShape and Shape.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,8 +10,10 @@
 #include "tessera/Frontend/ONNX/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include <algorithm>
 #include <numeric>
 
 using namespace mlir;
@@ -150,6 +153,150 @@ LogicalResult convertConstant(ImportContext &ctx, const onnx::NodeProto &node) {
   return success();
 }
 
+/// Shape: the input's static shape (dims `start` to `end`, opset 15) as a
+/// constant.
+LogicalResult convertShape(ImportContext &ctx, const onnx::NodeProto &node) {
+  FailureOr<Value> input = ctx.getInput(node, 0);
+  FailureOr<RankedTensorType> type = ctx.getResultType(node, 0);
+  if (failed(input) || failed(type))
+    return failure();
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(input->getType()).getShape();
+  int64_t rank = shape.size();
+  auto clampDim = [&](int64_t dim) {
+    if (dim < 0)
+      dim += rank;
+    return std::clamp<int64_t>(dim, 0, rank);
+  };
+  int64_t start = clampDim(ctx.getIntAttr(node, "start", 0));
+  int64_t end = clampDim(ctx.getIntAttr(node, "end", rank));
+  SmallVector<int64_t> dims(shape.begin() + start,
+                            shape.begin() + std::max(start, end));
+  if (type->getRank() != 1 ||
+      type->getDimSize(0) != static_cast<int64_t>(dims.size()) ||
+      !type->getElementType().isInteger(64))
+    return ctx.emitError(node)
+           << "shape inference gave the output type " << *type
+           << ", expected tensor<" << dims.size() << "xi64>";
+  ctx.setResult(node, 0,
+                arith::ConstantOp::create(
+                    ctx.builder, ctx.getLoc(node),
+                    DenseIntElementsAttr::get(*type, ArrayRef(dims))));
+  return success();
+}
+
+/// Gather along `axis`: out[i..., j..., k...] = data[i..., indices[j...],
+/// k...], one linalg.generic over the output that reads the indices and
+/// extracts the element; negative indices count from the end.
+LogicalResult convertGather(ImportContext &ctx, const onnx::NodeProto &node) {
+  FailureOr<Value> data = ctx.getInput(node, 0);
+  FailureOr<Value> indices = ctx.getInput(node, 1);
+  FailureOr<RankedTensorType> type = ctx.getResultType(node, 0);
+  if (failed(data) || failed(indices) || failed(type))
+    return failure();
+  auto dataType = cast<RankedTensorType>(data->getType());
+  auto indicesType = cast<RankedTensorType>(indices->getType());
+  int64_t rank = dataType.getRank();
+  int64_t indicesRank = indicesType.getRank();
+  int64_t axis = ctx.getIntAttr(node, "axis", 0);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return ctx.emitError(node) << "axis is out of range for rank " << rank;
+  if (type->getRank() != rank - 1 + indicesRank)
+    return ctx.emitError(node) << "the output rank " << type->getRank()
+                               << " is not the data rank plus the indices "
+                                  "rank minus 1";
+  OpBuilder &b = ctx.builder;
+  Location loc = ctx.getLoc(node);
+  MLIRContext *mctx = b.getContext();
+  int64_t outRank = type->getRank();
+  SmallVector<AffineExpr> indexExprs;
+  for (int64_t i = 0; i < indicesRank; ++i)
+    indexExprs.push_back(getAffineDimExpr(axis + i, mctx));
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(outRank, 0, indexExprs, mctx),
+      AffineMap::getMultiDimIdentityMap(outRank, mctx)};
+  SmallVector<utils::IteratorType> iterators(outRank,
+                                             utils::IteratorType::parallel);
+  Value init =
+      tensor::EmptyOp::create(b, loc, type->getShape(), type->getElementType());
+  int64_t axisSize = dataType.getDimSize(axis);
+  Value result =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{*type}, ValueRange{*indices}, ValueRange{init},
+          maps, iterators,
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value index =
+                arith::IndexCastOp::create(nb, nl, nb.getIndexType(), args[0]);
+            Value zero = arith::ConstantIndexOp::create(nb, nl, 0);
+            Value size = arith::ConstantIndexOp::create(nb, nl, axisSize);
+            Value negative = arith::CmpIOp::create(
+                nb, nl, arith::CmpIPredicate::slt, index, zero);
+            Value wrapped = arith::AddIOp::create(nb, nl, index, size);
+            index = arith::SelectOp::create(nb, nl, negative, wrapped, index);
+            SmallVector<Value> coords;
+            for (int64_t i = 0; i < rank; ++i) {
+              if (i == axis)
+                coords.push_back(index);
+              else
+                coords.push_back(linalg::IndexOp::create(
+                    nb, nl, i < axis ? i : i - 1 + indicesRank));
+            }
+            Value element = tensor::ExtractOp::create(nb, nl, *data, coords);
+            linalg::YieldOp::create(nb, nl, element);
+          })
+          .getResult(0);
+  ctx.setResult(node, 0, result);
+  return success();
+}
+
+/// Expand: input 0 broadcast to the inferred output shape (the shape input
+/// is not read).
+LogicalResult convertExpand(ImportContext &ctx, const onnx::NodeProto &node) {
+  FailureOr<Value> input = ctx.getInput(node, 0);
+  FailureOr<RankedTensorType> type = ctx.getResultType(node, 0);
+  if (failed(input) || failed(type))
+    return failure();
+  if (input->getType() == *type) {
+    ctx.setResult(node, 0, *input);
+    return success();
+  }
+  ctx.setResult(node, 0,
+                elementwise(ctx.builder, ctx.getLoc(node), {*input}, *type,
+                            [](OpBuilder &, Location, ValueRange args) {
+                              return args[0];
+                            }));
+  return success();
+}
+
+/// ConstantOfShape: a splat constant of the inferred output shape holding
+/// the one element of `value` (default: float 0).
+LogicalResult convertConstantOfShape(ImportContext &ctx,
+                                     const onnx::NodeProto &node) {
+  FailureOr<RankedTensorType> type = ctx.getResultType(node, 0);
+  if (failed(type))
+    return failure();
+  OpBuilder &b = ctx.builder;
+  Attribute element = b.getZeroAttr(type->getElementType());
+  if (const onnx::AttributeProto *value = ctx.findAttr(node, "value")) {
+    std::string error;
+    DenseElementsAttr attr =
+        tensorToAttr(b.getContext(), value->t(), ctx.modelDir, error);
+    if (!attr)
+      return ctx.emitError(node) << error;
+    if (attr.getNumElements() != 1 ||
+        attr.getElementType() != type->getElementType())
+      return ctx.emitError(node) << "'value' must hold one element of the "
+                                    "output's element type";
+    element = *attr.value_begin<Attribute>();
+  }
+  ctx.setResult(node, 0,
+                arith::ConstantOp::create(
+                    b, ctx.getLoc(node),
+                    DenseElementsAttr::get(*type, ArrayRef(element))));
+  return success();
+}
+
 } // namespace
 
 void tessera::addShapeConverters(ConverterTable &table) {
@@ -161,4 +308,8 @@ void tessera::addShapeConverters(ConverterTable &table) {
   table["Concat"] = convertConcat;
   table["Pad"] = convertPad;
   table["Constant"] = convertConstant;
+  table["Shape"] = convertShape;
+  table["Gather"] = convertGather;
+  table["Expand"] = convertExpand;
+  table["ConstantOfShape"] = convertConstantOfShape;
 }

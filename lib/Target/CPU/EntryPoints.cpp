@@ -12,6 +12,7 @@
 
 #include "tessera-c/Runtime.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -128,6 +129,34 @@ llvm::Error emitRun(llvm::Module &module, llvm::Function &entry,
   return llvm::Error::success();
 }
 
+/// Gives every constant global holding a multi-dimensional dense array a
+/// flat, one-dimensional array type. The translation to LLVM IR makes a
+/// nested array type one llvm::ConstantDataArray per innermost row (one per
+/// element for the [M x C x 1 x 1] weights of 1x1 convolutions) and one
+/// ConstantArray per outer row: millions of uniqued constants for a
+/// ResNet-50, which then dominate translation, the LLVM passes that visit
+/// them, code generation and the LLVMContext's destruction. The bytes are
+/// the same (arrays have no padding), and every use takes the global's
+/// address as an opaque pointer, so no access changes.
+void flattenConstantGlobals(mlir::ModuleOp module) {
+  module.walk([](mlir::LLVM::GlobalOp global) {
+    auto value = llvm::dyn_cast_if_present<mlir::DenseElementsAttr>(
+        global.getValueOrNull());
+    if (!value || value.getType().getRank() <= 1)
+      return;
+    mlir::Type element = global.getGlobalType();
+    while (auto array = llvm::dyn_cast<mlir::LLVM::LLVMArrayType>(element))
+      element = array.getElementType();
+    if (element != value.getElementType())
+      return;
+    auto flatType = mlir::RankedTensorType::get({value.getNumElements()},
+                                                value.getElementType());
+    global.setValueAttr(value.reshape(flatType));
+    global.setGlobalTypeAttr(mlir::TypeAttr::get(
+        mlir::LLVM::LLVMArrayType::get(element, value.getNumElements())));
+  });
+}
+
 } // namespace
 
 llvm::Expected<std::unique_ptr<llvm::Module>>
@@ -136,6 +165,7 @@ tessera::translateToHostIR(mlir::ModuleOp module,
                            llvm::LLVMContext &llvmContext) {
   mlir::registerBuiltinDialectTranslation(*module->getContext());
   mlir::registerLLVMDialectTranslation(*module->getContext());
+  flattenConstantGlobals(module);
   std::unique_ptr<llvm::Module> llvmModule =
       mlir::translateModuleToLLVMIR(module, llvmContext, signature.modelName);
   if (!llvmModule)

@@ -16,6 +16,12 @@ Kinds (float32, opset 13 unless said):
   external-data     the gemm model with its initializers in weights.bin
                     beside OUT.onnx
   duplicate-output  Relu and an Identity of it, both graph outputs
+  reduce-sum        x: [2,3,4] -> ReduceSum with constant axes [0,-1]
+                    (keepdims 0) -> [3], with no axes (all, keepdims 1)
+                    -> [1,1,1], and noop_with_empty_axes -> [2,3,4]
+  view-flatten      x: [2,3,4] -> Relu -> Reshape to [N, -1] with N from
+                    Shape -> Gather -> Unsqueeze -> Concat (torch's
+                    x.view(x.size(0), -1)) -> [2,12]
   truncated         the first half of the relu model's bytes
   garbage           256 random bytes (fixed seed)
 
@@ -184,6 +190,49 @@ def matmul_batched_model():
     return model, ref
 
 
+def reduce_sum_model():
+    axes = numpy_helper.from_array(np.array([0, -1], np.int64), "axes")
+    nodes = [
+        helper.make_node("ReduceSum", ["x", "axes"], ["y"], name="sum_axes",
+                         keepdims=0),
+        helper.make_node("ReduceSum", ["x"], ["z"], name="sum_all"),
+        helper.make_node("ReduceSum", ["x"], ["w"], name="sum_noop",
+                         noop_with_empty_axes=1),
+    ]
+    model = make("reduce_sum", nodes, [value("x", [2, 3, 4])],
+                 [value("y", [3]), value("z", [1, 1, 1]),
+                  value("w", [2, 3, 4])], [axes])
+
+    def ref(x):
+        x64 = x.astype(np.float64)
+        return [x64.sum(axis=(0, 2)), x64.sum(keepdims=True), x]
+    return model, ref
+
+
+def view_flatten_model():
+    int64 = lambda name, a: numpy_helper.from_array(np.array(a, np.int64),
+                                                    name)
+    nodes = [
+        helper.make_node("Relu", ["x"], ["r"], name="relu"),
+        helper.make_node("Shape", ["r"], ["shape"], name="shape"),
+        helper.make_node("Gather", ["shape", "zero"], ["n"], name="gather",
+                         axis=0),
+        helper.make_node("Unsqueeze", ["n", "axis0"], ["n1"],
+                         name="unsqueeze"),
+        helper.make_node("Concat", ["n1", "minus_one"], ["target"],
+                         name="concat", axis=0),
+        helper.make_node("Reshape", ["r", "target"], ["y"], name="reshape"),
+    ]
+    model = make("view_flatten", nodes, [value("x", [2, 3, 4])],
+                 [value("y", [2, 12])],
+                 [int64("zero", 0), int64("axis0", [0]),
+                  int64("minus_one", [-1])])
+
+    def ref(x):
+        return [np.maximum(x, 0).reshape(2, 12)]
+    return model, ref
+
+
 KINDS = {
     "relu": relu_model,
     "dynamic": dynamic_model,
@@ -195,6 +244,8 @@ KINDS = {
     "matmul-batched": matmul_batched_model,
     "external-data": external_data_model,
     "duplicate-output": duplicate_output_model,
+    "reduce-sum": reduce_sum_model,
+    "view-flatten": view_flatten_model,
 }
 
 

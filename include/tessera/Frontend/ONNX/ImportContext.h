@@ -36,6 +36,7 @@ void addLinearConverters(ConverterTable &table);
 void addPoolingConverters(ConverterTable &table);
 void addNormalizationConverters(ConverterTable &table);
 void addShapeConverters(ConverterTable &table);
+void addReductionConverters(ConverterTable &table);
 
 /// Whether an ONNX TensorProto data type is an unsigned integer type (MLIR's
 /// signless integers lose that, so ops that care ask for it).

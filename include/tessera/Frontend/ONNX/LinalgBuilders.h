@@ -10,6 +10,7 @@
 #define TESSERA_FRONTEND_ONNX_LINALGBUILDERS_H
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -45,6 +46,11 @@ mlir::Value broadcastAlongAxis(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value reduceKeepDims(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value input, llvm::ArrayRef<int64_t> dims,
                            double init, ScalarBody combine);
+/// The same with an initial value that a double cannot hold (e.g. the
+/// extreme values of 64-bit integers); `init` has the element type.
+mlir::Value reduceKeepDims(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value input, llvm::ArrayRef<int64_t> dims,
+                           mlir::TypedAttr init, ScalarBody combine);
 
 /// `input` with its dimensions permuted: result dim i is input dim perm[i].
 mlir::Value transpose(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
