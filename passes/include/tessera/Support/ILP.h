@@ -60,6 +60,8 @@ struct Solution {
 struct SolveOptions {
   double timeLimitSeconds = 10;
   /// A full assignment to start from (one value per variable), if any.
+  /// Only integer variables are passed on (CBC recomputes the continuous
+  /// ones); a NaN leaves that variable to the solver (a partial start).
   std::vector<double> warmStart;
   /// Stop when the relative gap is below this.
   double relativeGap = 0;

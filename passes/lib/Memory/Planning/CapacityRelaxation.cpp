@@ -8,18 +8,16 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "WindowProblem.h"
 #include "tessera/Memory/Heuristics.h"
 #include "tessera/Memory/ILPPlanner.h"
-#include "WindowProblem.h"
 
 using namespace tessera;
 using namespace tessera::memory;
 using namespace tessera::memory::detail;
 
-llvm::Expected<double>
-tessera::memory::solveCapacityRelaxation(const Graph &graph,
-                                         const ScratchpadConfig &spm,
-                                         double timeLimitSeconds) {
+llvm::Expected<double> tessera::memory::solveCapacityRelaxation(
+    const Graph &graph, const ScratchpadConfig &spm, double timeLimitSeconds) {
   if (llvm::Error error = graph.verify())
     return std::move(error);
   if (graph.numOperators() == 0)
@@ -35,8 +33,7 @@ tessera::memory::solveCapacityRelaxation(const Graph &graph,
   spec.withAddresses = false;
   spec.warmStart = false;
   spec.timeLimitSeconds = timeLimitSeconds;
-  llvm::Expected<WindowResult> solved =
-      solveWindow(graph, spm, current, spec);
+  llvm::Expected<WindowResult> solved = solveWindow(graph, spm, current, spec);
   if (!solved)
     return solved.takeError();
   // Too large to build: zero is still a bound.

@@ -13,13 +13,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "WindowProblem.h"
 #include "tessera/Memory/Heuristics.h"
 #include "tessera/Memory/ILPPlanner.h"
-#include "WindowProblem.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
+#include <chrono>
 
 using namespace tessera;
 using namespace tessera::memory;
@@ -66,17 +67,15 @@ solveForward(const Graph &graph, const ScratchpadConfig &spm,
   return std::optional<Plan>(std::move(stitched));
 }
 
-llvm::Expected<PlanResult>
-tessera::memory::solveDivideAndConquer(const Graph &graph,
-                                       const ScratchpadConfig &spm,
-                                       unsigned partSize,
-                                       double timeLimitSeconds,
-                                       const Plan *warmStart) {
+llvm::Expected<PlanResult> tessera::memory::solveDivideAndConquer(
+    const Graph &graph, const ScratchpadConfig &spm, unsigned partSize,
+    double timeLimitSeconds, const Plan *warmStart) {
   if (llvm::Error error = graph.verify())
     return std::move(error);
   unsigned numOps = graph.numOperators();
   partSize = std::max(partSize, 2u);
 
+  auto clock = std::chrono::steady_clock::now();
   PlanResult result;
   std::string startName;
   std::optional<Plan> start =
@@ -126,6 +125,9 @@ tessera::memory::solveDivideAndConquer(const Graph &graph,
   result.plan = std::move(*best);
   result.traffic = computeTraffic(graph, result.plan);
   result.peakBytes = computePeakUsage(graph, spm, result.plan);
+  result.solveSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - clock)
+          .count();
   if (fromStart && bestNC >= startNC)
     result.plannerName = startName;
   if (stats.timedOut > 0)

@@ -42,32 +42,53 @@
 //   a[i][t] + f[i] <= a[j][t] + C (1 - z) + C (2 - r[i][t] - r[j][t]),
 //   a[j][t] + f[j] <= a[i][t] + C z + C (2 - r[i][t] - r[j][t]);
 // pairs that cannot fit together get r[i][t] + r[j][t] <= 1 instead. Any
-// plan whose residencies are maximal runs maps onto these variables, so the
-// warm start is a complete MIP start (a plan that moves a buffer between
-// two back-to-back residencies, which the baselines never do, gives CBC
-// only its order and residency).
+// plan that never moves a resident buffer maps onto these variables and is
+// a complete MIP start. RESTRICTION: a move (a residency ending where the
+// next one of the same tensor starts, with a reload at another offset, as
+// the baselines' compaction does) exists only at window boundaries (see
+// below); such a warm start gives CBC only its order and residency, which
+// CBC completes or drops (the result is never worse than the warm start).
 //
 // Objective: NC bytes = sum bytes_i * l[i][t] + sum bytes_i * w[i]
 // (non-output intermediates) - the first load of every input and weight
-// (a constant, subtracted when reporting).
+// (a constant, subtracted when reporting). A cut helps the LP bound: a
+// tensor the window needs but neither holds nor produces has sum_t l >= 1.
 //
-// Windows (divide and conquer) add a boundary: tensors resident before the
-// window start resident at their offset (r[i][-1] = 1, a[i][-1] fixed) and
-// their values already stored count as off-chip. A fixed tail keeps the
-// residencies after the window: those crossing its end fix r[i][K-1] = 1
-// and a[i][K-1], and a value a later residency loads must be off-chip
-// (w = 1).
-// An open tail charges bytes_i * (1 - r[i][K-1]) for each tensor read after
-// the window and requires r[i][K-1] + w[i] >= 1.
+// Windows (divide and conquer, window search) add boundaries. Tensors
+// resident before the window start resident at their offset (r[i][-1] = 1,
+// a[i][-1] fixed); a binary "entry move" (cost bytes_i, needs the off-chip
+// copy) lets one reload elsewhere at step 0. Values already stored count
+// as off-chip. A fixed tail keeps the residencies after the window: one
+// crossing the end needs r[i][K-1] = 1 at its offset, unless an "exit
+// move" (cost bytes_i, needs the copy) makes the later residency start
+// with a load instead; a value a later residency loads must be off-chip
+// (w = 1). An open tail charges bytes_i * (1 - r[i][K-1]) for each tensor
+// read after the window and requires r[i][K-1] + w[i] >= 1.
 //
-// Sizes: on a 70-operator chain-like graph with weights (ResNet-style),
-// about 2,500 binaries and 6,000 rows in joint mode (see the planner
-// tests); models beyond 200k columns or 400k rows are not built.
+// Sizes (variables / rows, joint order, weights included): ResNet-50 (72
+// operators, 127 tensors) 1,444 / 2,136; GoogLeNet (81 operators, branchy)
+// 8,066 / 14,737; a 70-operator random chain 1,705 / 2,539. The capacity
+// relaxation has no a and z: 628 / 748 for ResNet-50. Models beyond 200k
+// columns or 400k rows are not built.
 //
-// The solution becomes a plan: residencies are maximal runs of r = 1 at
-// offset a[i] * unit, loading unless the producer runs at their first step,
-// storing on the production (or boundary) residency when w = 1. The plan is
-// verified and kept only if it beats the warm start.
+// Solving (RelaxAndPlace.cpp): the window is first solved without
+// addresses, its buffers placed first fit (keeping 0-30% of the capacity
+// free until they fit; for the whole graph the relaxation's order also
+// goes through the baseline simulations); the best plan seeds CBC with a
+// complete MIP start, or the warm start if that is better. The
+// solution becomes a plan: residencies are maximal runs of r = 1 at offset
+// a[i][first step] * unit, loading unless the producer runs at their first
+// step, storing on the production (or boundary) residency when w = 1.
+//
+// solveILP gives the whole-graph model half the time limit (0.3 above 100
+// operators, where CBC's root processing alone takes seconds and may run
+// past its limit); if that is not proven optimal, windows of 12 steps are
+// re-solved with both boundaries fixed (WindowSearch.cpp) for the rest.
+// Every plan is verified and kept only if it beats the warm start. The
+// reported bound is the best of CBC's and the relaxation's: it holds for
+// every plan without mid-run moves, and a plan meeting it is reported
+// proven optimal in that sense. (The capacity relaxation alone,
+// CapacityRelaxation.cpp, bounds every plan.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -85,8 +106,11 @@ using namespace tessera::memory;
 using namespace tessera::memory::detail;
 
 /// The share of the time limit the whole-graph model gets; window search
-/// has the rest.
+/// has the rest. CBC's root processing runs past its limit on large models
+/// and window search does better there, so they get a smaller share.
 static constexpr double kWholeModelShare = 0.5;
+static constexpr double kLargeModelShare = 0.3;
+static constexpr unsigned kLargeModelOperators = 100;
 /// Steps per window of the search after the whole-graph model.
 static constexpr unsigned kSearchWindow = 12;
 
@@ -107,8 +131,8 @@ tessera::memory::solveILP(const Graph &graph, const ScratchpadConfig &spm,
   PlanResult result;
   std::string startName;
   std::optional<Plan> start =
-      getStartPlan(graph, spm, options.warmStart, options.fixedOrder,
-                   startName, result.warnings);
+      getStartPlan(graph, spm, options.warmStart, options.fixedOrder, startName,
+                   result.warnings);
 
   // Without a start plan the window is the model order (any topological
   // order does: the joint ILP reorders freely).
@@ -130,9 +154,11 @@ tessera::memory::solveILP(const Graph &graph, const ScratchpadConfig &spm,
   spec.fixedOrder = fixedOrder;
   spec.warmStart = start.has_value();
   spec.constructive = true;
-  spec.timeLimitSeconds = options.timeLimitSeconds * kWholeModelShare;
-  llvm::Expected<WindowResult> solved =
-      solveWindow(graph, spm, current, spec);
+  spec.timeLimitSeconds =
+      options.timeLimitSeconds * (graph.numOperators() > kLargeModelOperators
+                                      ? kLargeModelShare
+                                      : kWholeModelShare);
+  llvm::Expected<WindowResult> solved = solveWindow(graph, spm, current, spec);
   if (!solved)
     return solved.takeError();
 
@@ -168,13 +194,13 @@ tessera::memory::solveILP(const Graph &graph, const ScratchpadConfig &spm,
   bool closed = solved->status == ilp::Status::Optimal ||
                 (solved->status == ilp::Status::Feasible &&
                  solved->ncObjective - solved->ncBound < 0.5);
-  bool optimal = solved->skipped.empty() &&
-                 ((closed &&
-                   getNCBytes(graph, *best) <= solved->ncObjective + 0.5) ||
-                  getNCBytes(graph, *best) <= solved->ncBound + 0.5);
-  double elapsed = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - clock)
-                       .count();
+  bool optimal =
+      solved->skipped.empty() &&
+      ((closed && getNCBytes(graph, *best) <= solved->ncObjective + 0.5) ||
+       getNCBytes(graph, *best) <= solved->ncBound + 0.5);
+  double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - clock)
+          .count();
   double left = options.timeLimitSeconds - elapsed;
   WindowStats stats;
   if (!optimal && left > 0.1) {
@@ -191,15 +217,14 @@ tessera::memory::solveILP(const Graph &graph, const ScratchpadConfig &spm,
   result.plan = std::move(*best);
   result.traffic = computeTraffic(graph, result.plan);
   result.peakBytes = computePeakUsage(graph, spm, result.plan);
-  result.solveSeconds = std::chrono::duration<double>(
-                            std::chrono::steady_clock::now() - clock)
-                            .count();
-  std::string kept = result.plannerName.empty()
-                         ? std::string("window search")
-                         : "the " + startName + " plan";
+  result.solveSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - clock)
+          .count();
+  std::string kept = result.plannerName.empty() ? std::string("window search")
+                                                : "the " + startName + " plan";
   if (!solved->skipped.empty()) {
-    result.warnings.push_back("ILP not solved: " + solved->skipped +
-                              "; kept " + kept);
+    result.warnings.push_back("ILP not solved: " + solved->skipped + "; kept " +
+                              kept);
     return result;
   }
   double nc = result.traffic.ncBytes();

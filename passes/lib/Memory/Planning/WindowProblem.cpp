@@ -10,11 +10,9 @@
 #include "tessera/Memory/Heuristics.h"
 
 #include "llvm/ADT/BitVector.h"
-#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -61,7 +59,6 @@ struct Affine {
 struct TensorState {
   /// Resident just before the window (at step begin - 1).
   bool initial = false;
-  int prefixResidency = -1;
   /// Off-chip at the window's start: an input or weight, or an
   /// intermediate with a residency before the window that stores it.
   bool offChip = false;
@@ -69,7 +66,6 @@ struct TensorState {
   bool loadedBefore = false;
   /// Fixed tail: a residency runs from inside the window past its end.
   bool crossingEnd = false;
-  int suffixResidency = -1;
   /// Fixed tail: a later residency loads it before any later one stores it.
   bool suffixNeedsOffChip = false;
   /// Open tail: an operator after the window reads it.
@@ -88,7 +84,6 @@ struct TensorState {
   /// The off-chip copy: made on the tensor's first residency in the window
   /// (its production, or the one it is resident in at the start).
   Term store = Term::fixed(0);
-  bool needsStoreVar = false;
   /// The offset of the residency it is in at the start, and of the one
   /// that runs past the end.
   uint64_t entryOffset = 0;
@@ -258,7 +253,6 @@ void WindowBuilder::analyzeTensors() {
       state.offChip |= residency.store;
       if (last >= begin - 1) {
         state.initial = true;
-        state.prefixResidency = id;
         state.entryOffset = residency.offset;
       }
     }
@@ -266,7 +260,6 @@ void WindowBuilder::analyzeTensors() {
       suffix[residency.tensor].push_back(id);
     if (fixedTail && first < end && last >= end) {
       state.crossingEnd = true;
-      state.suffixResidency = id;
       state.exitOffset = residency.offset;
     }
   }
@@ -289,8 +282,8 @@ void WindowBuilder::analyzeTensors() {
     bool used = !state.users.empty();
     bool keepToEnd =
         state.crossingEnd || (state.liveAfter && (state.initial || used));
-    bool storeDue = !state.offChip && !tensor.isExternal() &&
-                    state.initial && state.suffixNeedsOffChip;
+    bool storeDue = !state.offChip && !tensor.isExternal() && state.initial &&
+                    state.suffixNeedsOffChip;
     state.relevant = used || keepToEnd || storeDue;
     if (!state.relevant)
       continue;
@@ -339,8 +332,8 @@ Affine WindowBuilder::startedBy(unsigned k, int t) const {
 std::string WindowBuilder::addVariables() {
   uint64_t alignment = spm.getAlignment();
   uint64_t granules = spm.capacity / alignment;
-  uint64_t factor = std::max<uint64_t>(
-      1, (granules + kMaxAddressUnits - 1) / kMaxAddressUnits);
+  uint64_t factor = std::max<uint64_t>(1, (granules + kMaxAddressUnits - 1) /
+                                              kMaxAddressUnits);
   unit = alignment * factor;
   capacityUnits = spm.capacity / unit;
 
@@ -364,9 +357,8 @@ std::string WindowBuilder::addVariables() {
     // The off-chip copy of an intermediate not yet off-chip.
     if (!tensor.isExternal() && !state.offChip &&
         (state.producer >= 0 || state.initial)) {
-      bool forced =
-          tensor.isOutput || (spec.tail == WindowTail::Fixed &&
-                              state.suffixNeedsOffChip);
+      bool forced = tensor.isOutput || (spec.tail == WindowTail::Fixed &&
+                                        state.suffixNeedsOffChip);
       ilp::Var w = model.addContinuous(0, 1);
       if (forced)
         model.fix(w, 1);
@@ -390,6 +382,15 @@ std::string WindowBuilder::addVariables() {
       state.load[t - state.lo] = l;
     }
 
+    // Moves at the boundaries (see TensorState); leaving at the end is an
+    // option without addresses too, so the relaxation stays a relaxation.
+    bool reloadable =
+        tensor.isExternal() || state.store.isVar() || state.store.constant == 1;
+    if (state.crossingEnd && reloadable) {
+      state.exitMove = model.addBinary();
+      model.addObjective(state.exitMove, tensor.bytes);
+    }
+
     if (spec.withAddresses && state.lo <= state.hi && state.units > 0) {
       if (state.units > capacityUnits)
         return "tensor '" + tensor.name + "' exceeds the scratchpad";
@@ -399,18 +400,12 @@ std::string WindowBuilder::addVariables() {
       for (int t = state.lo; t <= state.hi; ++t)
         state.address.push_back(
             model.addInteger(0, capacityUnits - state.units));
-      bool reloadable = tensor.isExternal() || state.store.isVar() ||
-                        state.store.constant == 1;
       if (state.initial && reloadable) {
         state.entryMove = model.addBinary();
         model.addObjective(state.entryMove, tensor.bytes);
       }
-      if (state.crossingEnd && reloadable) {
-        state.exitMove = model.addBinary();
-        model.addObjective(state.exitMove, tensor.bytes);
-      } else if (state.crossingEnd) {
+      if (state.crossingEnd && !reloadable)
         model.fix(state.address.back(), state.exitOffset / unit);
-      }
     }
   }
   return {};
@@ -494,8 +489,8 @@ std::string WindowBuilder::addConstraints() {
       model.addLessEqual(row.expr, -row.constant);
       // Reloading an intermediate needs its off-chip copy.
       if (l >= 0 && !tensor.isExternal() && state.store.isVar())
-        model.addLessEqual(
-            ilp::LinearExpr().add(l).add(state.store.var, -1), 0);
+        model.addLessEqual(ilp::LinearExpr().add(l).add(state.store.var, -1),
+                           0);
     }
     // A cut: a tensor the window needs and neither holds at its start nor
     // produces is loaded at least once (the LP would spread fractional
@@ -516,23 +511,22 @@ std::string WindowBuilder::addConstraints() {
       model.addObjective(last, -static_cast<double>(tensor.bytes));
       penaltyConstant += tensor.bytes;
       if (state.store.isVar())
-        model.addGreaterEqual(
-            ilp::LinearExpr().add(last).add(state.store.var), 1);
+        model.addGreaterEqual(ilp::LinearExpr().add(last).add(state.store.var),
+                              1);
     }
     // A move at a boundary reloads, so it needs the off-chip copy.
     for (int move : {state.entryMove, state.exitMove})
       if (move >= 0 && state.store.isVar())
-        model.addLessEqual(
-            ilp::LinearExpr().add(move).add(state.store.var, -1), 0);
+        model.addLessEqual(ilp::LinearExpr().add(move).add(state.store.var, -1),
+                           0);
     if (state.entryMove >= 0)
-      model.addLessEqual(
-          ilp::LinearExpr().add(state.entryMove).add(state.resident.front(),
-                                                     -1),
-          0);
+      model.addLessEqual(ilp::LinearExpr()
+                             .add(state.entryMove)
+                             .add(state.resident.front(), -1),
+                         0);
     if (state.exitMove >= 0)
       model.addGreaterEqual(
-          ilp::LinearExpr().add(state.resident.back()).add(state.exitMove),
-          1);
+          ilp::LinearExpr().add(state.resident.back()).add(state.exitMove), 1);
     else if (state.crossingEnd)
       model.fix(state.resident.back(), 1);
   }
@@ -586,9 +580,8 @@ void WindowBuilder::addAddressConstraints() {
     if (state.address.empty())
       continue;
     for (int t = state.initial ? state.lo : state.lo + 1; t <= state.hi; ++t) {
-      Term previous = t == state.lo
-                          ? Term::fixed(state.entryOffset / unit)
-                          : Term::of(state.address[t - 1 - state.lo]);
+      Term previous = t == state.lo ? Term::fixed(state.entryOffset / unit)
+                                    : Term::of(state.address[t - 1 - state.lo]);
       for (double sign : {1.0, -1.0}) {
         Affine row;
         row.add(Term::of(state.address[t - state.lo]), sign)
@@ -602,7 +595,7 @@ void WindowBuilder::addAddressConstraints() {
     }
     // The last step's buffer is the one the next residency continues:
     // |a[K-1] - exit| <= C exitMove + C (1 - r[K-1]).
-    if (state.exitMove >= 0)
+    if (state.exitMove >= 0 && !state.address.empty())
       for (double sign : {1.0, -1.0})
         model.addLessEqual(ilp::LinearExpr()
                                .add(state.address.back(), sign)
@@ -636,20 +629,14 @@ void WindowBuilder::addAddressConstraints() {
         ilp::Var a2 = second.address[t - second.lo];
         ilp::Var z = model.addBinary();
         pairs.push_back({active[a], active[b], t, z});
-        model.addLessEqual(ilp::LinearExpr()
-                               .add(a1)
-                               .add(a2, -1)
-                               .add(z, big)
-                               .add(r1, big)
-                               .add(r2, big),
-                           3 * big - first.units);
-        model.addLessEqual(ilp::LinearExpr()
-                               .add(a2)
-                               .add(a1, -1)
-                               .add(z, -big)
-                               .add(r1, big)
-                               .add(r2, big),
-                           2 * big - second.units);
+        model.addLessEqual(
+            ilp::LinearExpr().add(a1).add(a2, -1).add(z, big).add(r1, big).add(
+                r2, big),
+            3 * big - first.units);
+        model.addLessEqual(
+            ilp::LinearExpr().add(a2).add(a1, -1).add(z, -big).add(r1, big).add(
+                r2, big),
+            2 * big - second.units);
       }
     }
   }
@@ -786,10 +773,10 @@ std::optional<Plan> WindowBuilder::decode(const ilp::Solution &solution,
       int last = t;
       while (last < state.hi && value(state.residentAt(last + 1)) == 1)
         ++last;
-      bool movesIn = state.entryMove >= 0 &&
-                     solution.getInteger(state.entryMove) == 1;
-      bool movesOut = state.exitMove >= 0 &&
-                      solution.getInteger(state.exitMove) == 1;
+      bool movesIn =
+          state.entryMove >= 0 && solution.getInteger(state.entryMove) == 1;
+      bool movesOut =
+          state.exitMove >= 0 && solution.getInteger(state.exitMove) == 1;
       Run run{id, t, last, t == 0 && state.initial && !movesIn,
               last == numSteps - 1 && state.crossingEnd && !movesOut};
       Buffer buffer{static_cast<unsigned>(t), static_cast<unsigned>(last),
@@ -941,119 +928,27 @@ llvm::Expected<WindowResult> WindowBuilder::run(const Plan *seed) {
   return result;
 }
 
-llvm::Expected<WindowResult>
-tessera::memory::detail::solveWindow(const Graph &graph,
-                                     const ScratchpadConfig &spm,
-                                     const Plan &current,
-                                     const WindowSpec &spec) {
-  if (!spec.withAddresses || !spec.constructive) {
-    WindowBuilder builder(graph, spm, current, spec);
-    return builder.run(nullptr);
-  }
-
-  // Relax and place: solve without addresses, then place the buffers first
-  // fit; leave more room for fragmentation until they fit. For the whole
-  // graph, the relaxation's order also runs through the baseline
-  // simulations. The best plan seeds the full model, and stands in for it
-  // when that finds nothing better in the time left.
-  auto start = std::chrono::steady_clock::now();
-  auto remaining = [&] {
-    return spec.timeLimitSeconds -
-           std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                         start)
-               .count();
-  };
-  bool wholeGraph = spec.begin == 0 && spec.end == current.order.size();
-  std::optional<Plan> seed;
-  double seedObjective = 0;
-  // The relaxation at full capacity bounds the full model too.
-  double relaxedBound = 0;
-  auto offer = [&](Plan plan, double objective) {
-    if (seed && seedObjective <= objective)
-      return;
-    seed = std::move(plan);
-    seedObjective = objective;
-  };
-  for (double slack : {0.0, 0.03, 0.07, 0.12, 0.2, 0.3}) {
-    WindowSpec relaxed = spec;
-    relaxed.withAddresses = false;
-    relaxed.placeBuffers = true;
-    relaxed.warmStart = false;
-    relaxed.capacityScale = 1 - slack;
-    relaxed.timeLimitSeconds = std::max(0.05, remaining() * 0.15);
-    WindowBuilder builder(graph, spm, current, relaxed);
-    llvm::Expected<WindowResult> result = builder.run(nullptr);
-    if (!result)
-      return result.takeError();
-    if (slack == 0 && result->skipped.empty())
-      relaxedBound = result->status == ilp::Status::Optimal
-                         ? result->ncObjective
-                         : result->ncBound;
-    if (!result->order.empty() && wholeGraph)
-      for (Eviction eviction : {Eviction::Belady, Eviction::MinEvictedBytes}) {
-        llvm::Expected<Plan> plan = simulateSchedule(
-            graph, spm, result->order, Placement::BestFit, eviction);
-        if (!plan) {
-          llvm::consumeError(plan.takeError());
-          continue;
-        }
-        if (!isValidPlan(graph, spm, *plan))
-          continue;
-        double nc = getNCBytes(graph, *plan);
-        offer(std::move(*plan), nc);
-      }
-    bool placed = result->plan && (spec.tail == WindowTail::Open ||
-                                   isValidPlan(graph, spm, *result->plan));
-    if (placed) {
-      offer(std::move(*result->plan), result->ncObjective);
-      break;
-    }
-    if (result->status == ilp::Status::Infeasible ||
-        !result->skipped.empty() || remaining() < spec.timeLimitSeconds / 2)
-      break;
-  }
-
-  // The better of the seed and the current plan starts the full model.
-  const Plan *source = nullptr;
-  if (seed) {
-    source = &*seed;
-    if (spec.tail == WindowTail::Fixed && spec.warmStart &&
-        !current.residencies.empty() &&
-        getNCBytes(graph, current) <= getNCBytes(graph, *seed))
-      source = &current;
-  }
-  WindowSpec full = spec;
-  full.timeLimitSeconds = std::max(0.05, remaining());
-  WindowBuilder builder(graph, spm, current, full);
-  llvm::Expected<WindowResult> result = builder.run(source);
-  if (!result)
-    return result;
-  if (result->skipped.empty() && result->status != ilp::Status::Infeasible)
-    result->ncBound = std::max(result->ncBound, relaxedBound);
-  if (!seed)
-    return result;
-  bool seedWins = !result->plan || seedObjective < result->ncObjective - 0.5;
-  if (seedWins) {
-    result->plan = std::move(seed);
-    result->ncObjective = seedObjective;
-  }
-  result->seconds = spec.timeLimitSeconds - remaining();
-  return result;
+llvm::Expected<WindowResult> tessera::memory::detail::solveWindowModel(
+    const Graph &graph, const ScratchpadConfig &spm, const Plan &current,
+    const WindowSpec &spec, const Plan *seed) {
+  WindowBuilder builder(graph, spm, current, spec);
+  return builder.run(seed);
 }
 
 void tessera::memory::detail::normalizePlan(const Graph &graph, Plan &plan,
                                             bool dropUnusedStores) {
   std::vector<Residency> &residencies = plan.residencies;
   llvm::sort(residencies, [](const Residency &a, const Residency &b) {
-    return std::make_pair(a.tensor, a.begin) < std::make_pair(b.tensor, b.begin);
+    return std::make_pair(a.tensor, a.begin) <
+           std::make_pair(b.tensor, b.begin);
   });
   // Back-to-back at one offset: one residency, one load.
   std::vector<Residency> merged;
   for (const Residency &residency : residencies) {
     if (!merged.empty()) {
       Residency &last = merged.back();
-      if (last.tensor == residency.tensor &&
-          last.end + 1 == residency.begin && last.offset == residency.offset) {
+      if (last.tensor == residency.tensor && last.end + 1 == residency.begin &&
+          last.offset == residency.offset) {
         last.end = residency.end;
         last.store |= residency.store;
         continue;
@@ -1089,7 +984,8 @@ void tessera::memory::detail::normalizePlan(const Graph &graph, Plan &plan,
     first = last;
   }
   llvm::sort(merged, [](const Residency &a, const Residency &b) {
-    return std::make_pair(a.begin, a.tensor) < std::make_pair(b.begin, b.tensor);
+    return std::make_pair(a.begin, a.tensor) <
+           std::make_pair(b.begin, b.tensor);
   });
   residencies = std::move(merged);
 }
@@ -1127,8 +1023,8 @@ std::optional<Plan> tessera::memory::detail::getStartPlan(
   std::vector<unsigned> order = fixedOrder.empty()
                                     ? getMemoryAwareOrder(graph, spm)
                                     : std::vector<unsigned>(fixedOrder);
-  llvm::Expected<Plan> plan = simulateSchedule(
-      graph, spm, order, Placement::BestFit, Eviction::Belady);
+  llvm::Expected<Plan> plan =
+      simulateSchedule(graph, spm, order, Placement::BestFit, Eviction::Belady);
   if (!plan) {
     llvm::consumeError(plan.takeError());
     return std::nullopt;

@@ -3,9 +3,11 @@
 // Internal to the planning library. One integer program, built over a
 // contiguous window of steps of a plan, serves every ILP planner: the
 // whole-graph ILP (the window is the whole plan), the capacity relaxation
-// (no addresses), divide and conquer (a window per part, then windows
-// across the seams). The formulation is described at the top of
-// WindowProblem.cpp.
+// (no addresses), divide and conquer (a window per part), and the window
+// search that improves a finished plan. The formulation is described at
+// the top of ILPPlanner.cpp; the model is built in WindowProblem.cpp,
+// seeded by relax and place in RelaxAndPlace.cpp, searched window by
+// window in WindowSearch.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -87,12 +89,20 @@ struct WindowResult {
 };
 
 /// Builds and solves the window problem of `current` (whose order lists
-/// every operator; residencies inside the window are ignored). An error
-/// only for a solver failure.
+/// every operator; residencies inside the window are ignored), relax and
+/// place first when `spec.constructive` (RelaxAndPlace.cpp). An error only
+/// for a solver failure.
 llvm::Expected<WindowResult> solveWindow(const Graph &graph,
                                          const ScratchpadConfig &spm,
                                          const Plan &current,
                                          const WindowSpec &spec);
+
+/// Builds and solves one model of the window problem (WindowProblem.cpp),
+/// starting from `seed` if given, else from `current` when
+/// `spec.warmStart` and the tail is fixed.
+llvm::Expected<WindowResult>
+solveWindowModel(const Graph &graph, const ScratchpadConfig &spm,
+                 const Plan &current, const WindowSpec &spec, const Plan *seed);
 
 /// Counts window solves and how they ended.
 struct WindowStats {
@@ -129,8 +139,8 @@ struct Buffer {
 /// common step do not overlap: pinned buffers first, then the others first
 /// fit in a few orders (largest first, earliest first, longest first).
 /// None if no order fits or pinned buffers collide.
-std::optional<std::vector<uint64_t>> placeBuffers(llvm::ArrayRef<Buffer> buffers,
-                                                  uint64_t capacity);
+std::optional<std::vector<uint64_t>>
+placeBuffers(llvm::ArrayRef<Buffer> buffers, uint64_t capacity);
 
 /// Tidies a valid plan without raising its traffic: merges back-to-back
 /// residencies of one tensor at one offset (dropping the second load),
@@ -152,12 +162,10 @@ uint64_t getNCBytes(const Graph &graph, const Plan &plan);
 /// otherwise a B1-style simulation of `fixedOrder` or of the memory-aware
 /// order. `name` receives the planner to report for it; `warnings` why a
 /// warm start was set aside. None when no baseline fits either.
-std::optional<Plan> getStartPlan(const Graph &graph,
-                                 const ScratchpadConfig &spm,
-                                 const Plan *warmStart,
-                                 llvm::ArrayRef<unsigned> fixedOrder,
-                                 std::string &name,
-                                 std::vector<std::string> &warnings);
+std::optional<Plan>
+getStartPlan(const Graph &graph, const ScratchpadConfig &spm,
+             const Plan *warmStart, llvm::ArrayRef<unsigned> fixedOrder,
+             std::string &name, std::vector<std::string> &warnings);
 
 } // namespace tessera::memory::detail
 

@@ -26,10 +26,9 @@ void WindowStats::record(const WindowResult &result) {
 }
 
 llvm::Error tessera::memory::detail::improveByWindows(
-    const Graph &graph, const ScratchpadConfig &spm, Plan &plan,
-    unsigned size, bool fixedOrder, double secondsPerWindow,
-    double deadlineSeconds, unsigned maxPasses, double lowerBound,
-    WindowStats &stats) {
+    const Graph &graph, const ScratchpadConfig &spm, Plan &plan, unsigned size,
+    bool fixedOrder, double secondsPerWindow, double deadlineSeconds,
+    unsigned maxPasses, double lowerBound, WindowStats &stats) {
   auto start = std::chrono::steady_clock::now();
   auto left = [&] {
     return deadlineSeconds - std::chrono::duration<double>(
@@ -48,17 +47,15 @@ llvm::Error tessera::memory::detail::improveByWindows(
       if (budget < 0.05)
         return llvm::Error::success();
       WindowSpec spec;
-      spec.begin = begin + size > numSteps && numSteps > size
-                       ? numSteps - size
-                       : begin;
+      spec.begin =
+          begin + size > numSteps && numSteps > size ? numSteps - size : begin;
       spec.end = std::min(numSteps, spec.begin + size);
       spec.tail = WindowTail::Fixed;
       spec.fixedOrder = fixedOrder;
       spec.warmStart = true;
       spec.constructive = true;
       spec.timeLimitSeconds = budget;
-      llvm::Expected<WindowResult> solved =
-          solveWindow(graph, spm, plan, spec);
+      llvm::Expected<WindowResult> solved = solveWindow(graph, spm, plan, spec);
       if (!solved)
         return solved.takeError();
       stats.record(*solved);
