@@ -112,12 +112,13 @@ llvm::Expected<PlanResult> tessera::memory::solveDivideAndConquer(
         "scratchpad");
 
   // Windows of a part's size sliding by half a part: across every seam
-  // and over every part, twice at most, each window within the time limit.
+  // and over every part, twice at most, each window within the time limit
+  // and all of them within one time limit per part.
   uint64_t startNC = bestNC;
   unsigned numParts = (numOps + partSize - 1) / partSize;
   if (llvm::Error error = improveByWindows(
           graph, spm, *best, partSize, /*fixedOrder=*/false, timeLimitSeconds,
-          timeLimitSeconds * 2 * numParts, /*maxPasses=*/2,
+          timeLimitSeconds * numParts, /*maxPasses=*/2,
           /*lowerBound=*/0, stats))
     return std::move(error);
   bestNC = getNCBytes(graph, *best);
