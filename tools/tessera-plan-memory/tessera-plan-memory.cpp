@@ -42,9 +42,9 @@ static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
                                       cl::Required, cl::cat(category));
 static cl::opt<std::string>
     solvers("solvers",
-             cl::desc("Comma-separated solvers (default: all of b0, b1, "
-                      "b2, b3, b4, fixed-order, ilp, dc)"),
-             cl::init("b0,b1,b2,b3,b4,fixed-order,ilp,dc"), cl::cat(category));
+            cl::desc("Comma-separated solvers (default: all of b0, b1, "
+                     "b2, b3, b4, fixed-order, ilp, dc)"),
+            cl::init("b0,b1,b2,b3,b4,fixed-order,ilp,dc"), cl::cat(category));
 static cl::opt<std::string> budgets(
     "budgets",
     cl::desc("Comma-separated scratchpad sizes: mr (largest working set), "
@@ -73,8 +73,8 @@ static cl::opt<unsigned> partSize("part-size",
                                   cl::init(24), cl::cat(category));
 
 static int fail(const llvm::Twine &message) {
-  llvm::WithColor::error(llvm::errs(), "tessera-plan-memory") << message
-                                                              << "\n";
+  llvm::WithColor::error(llvm::errs(), "tessera-plan-memory")
+      << message << "\n";
   return 1;
 }
 

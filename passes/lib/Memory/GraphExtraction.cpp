@@ -33,8 +33,7 @@ Value mlir::tessera::getRootTensor(Value value) {
 
 uint64_t mlir::tessera::getTypeBytes(ShapedType type, unsigned elementBytes) {
   uint64_t bytesPerElement =
-      elementBytes ? elementBytes
-                   : (type.getElementTypeBitWidth() + 7) / 8;
+      elementBytes ? elementBytes : (type.getElementTypeBitWidth() + 7) / 8;
   return type.getNumElements() * bytesPerElement;
 }
 
@@ -136,8 +135,7 @@ static bool isElementwise(Operation *op) {
 
 /// The name of an operator: that of its first operation with a reduction
 /// (the convolution or matmul an epilogue was fused into), else of its sink.
-static std::string getOperatorName(ArrayRef<Operation *> members,
-                                   unsigned id) {
+static std::string getOperatorName(ArrayRef<Operation *> members, unsigned id) {
   Operation *named = members.back();
   for (Operation *member : members) {
     auto linalgOp = dyn_cast<linalg::LinalgOp>(member);
@@ -152,8 +150,7 @@ static std::string getOperatorName(ArrayRef<Operation *> members,
 }
 
 void mlir::tessera::splitSharedInitialisers(func::FuncOp func) {
-  for (Operation &op :
-       llvm::make_early_inc_range(func.getBody().getOps())) {
+  for (Operation &op : llvm::make_early_inc_range(func.getBody().getOps())) {
     if (!isa<linalg::FillOp, tensor::EmptyOp>(op) || op.getNumResults() != 1 ||
         op.getResult(0).hasOneUse() || op.getResult(0).use_empty())
       continue;
@@ -273,8 +270,7 @@ mlir::tessera::extractGraph(func::FuncOp func,
     SmallVector<Operation *> &members = membersOf[find(&op)];
     if (members.back() != &op)
       continue; // Collected when its sink, the last member, is reached.
-    llvm::SmallPtrSet<Operation *, 4> memberSet(members.begin(),
-                                                members.end());
+    llvm::SmallPtrSet<Operation *, 4> memberSet(members.begin(), members.end());
 
     SmallVector<unsigned> inputs;
     for (Operation *member : members) {

@@ -90,8 +90,8 @@ LogicalResult Materializer::run(uint64_t &numLoads, uint64_t &numStores) {
       return func.emitError("the plan counts tensor '")
              << plan.tensorNames[id] << "' as " << plan.tensorBytes[id]
              << " bytes but its buffer " << type
-             << " is larger (element-bytes="
-             << plan.elementBytes << " is for analysis only)";
+             << " is larger (element-bytes=" << plan.elementBytes
+             << " is for analysis only)";
     if (!type.getLayout().isIdentity())
       return func.emitError("tensor '")
              << plan.tensorNames[id] << "' lives in a buffer of type " << type
@@ -103,9 +103,8 @@ LogicalResult Materializer::run(uint64_t &numLoads, uint64_t &numStores) {
   }
 
   builder.setInsertionPointToStart(&body);
-  auto arenaType =
-      MemRefType::get({static_cast<int64_t>(plan.spm.capacity)},
-                      builder.getI8Type());
+  auto arenaType = MemRefType::get({static_cast<int64_t>(plan.spm.capacity)},
+                                   builder.getI8Type());
   Value arena =
       ArenaOp::create(builder, func.getLoc(), arenaType, plan.spm.alignment);
 
@@ -123,8 +122,8 @@ LogicalResult Materializer::run(uint64_t &numLoads, uint64_t &numStores) {
         if (def->getBlock() == &body &&
             (def == stepStart || stepStart->isBeforeInBlock(def)))
           builder.setInsertionPointAfter(def);
-      Value buffer = BufferOp::create(builder, step.getLoc(),
-                                      offChip.getType(), arena, r.offset);
+      Value buffer = BufferOp::create(builder, step.getLoc(), offChip.getType(),
+                                      arena, r.offset);
       if (r.load) {
         DmaLoadOp::create(builder, step.getLoc(), Type(), offChip, buffer);
         ++numLoads;
@@ -155,8 +154,7 @@ LogicalResult Materializer::run(uint64_t &numLoads, uint64_t &numStores) {
           Value replacement = getScratchpadValue(use.get(), inner);
           if (!replacement) {
             inner->emitError("step ")
-                << index << " uses tensor '"
-                << plan.tensorNames[tensor->second]
+                << index << " uses tensor '" << plan.tensorNames[tensor->second]
                 << "', which the memory plan does not keep in the scratchpad "
                    "at this step";
             return WalkResult::interrupt();
@@ -200,15 +198,9 @@ struct MaterializeMemoryPlanPass
     func::FuncOp func = getOperation();
     if (!func->hasAttr(kMemoryPlanAttrName))
       return markAllAnalysesPreserved();
-    FailureOr<ScheduledFunction> scheduled = readScheduledFunction(func);
+    FailureOr<ScheduledFunction> scheduled = readVerifiedSchedule(func);
     if (failed(scheduled))
       return signalPassFailure();
-    if (llvm::Error error = memory::verifyPlan(
-            scheduled->graph, scheduled->recorded.spm, scheduled->plan)) {
-      func.emitError("invalid memory plan: ")
-          << llvm::toString(std::move(error));
-      return signalPassFailure();
-    }
     uint64_t loads = 0, stores = 0;
     if (failed(Materializer(func, *scheduled).run(loads, stores)))
       return signalPassFailure();

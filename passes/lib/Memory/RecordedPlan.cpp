@@ -107,8 +107,8 @@ FailureOr<RecordedPlan> mlir::tessera::readRecordedPlan(func::FuncOp func) {
       return fail("a residency is not array<i64: tensor, begin, end, offset, "
                   "load, store>");
     ArrayRef<int64_t> f = fields.asArrayRef();
-    if (f[0] < 0 || f[0] >= numTensors || f[1] < 0 || f[2] < f[1] ||
-        f[3] < 0 || (f[4] != 0 && f[4] != 1) || (f[5] != 0 && f[5] != 1))
+    if (f[0] < 0 || f[0] >= numTensors || f[1] < 0 || f[2] < f[1] || f[3] < 0 ||
+        (f[4] != 0 && f[4] != 1) || (f[5] != 0 && f[5] != 1))
       return fail("residency [" + std::to_string(f[0]) + ", " +
                   std::to_string(f[1]) + ", " + std::to_string(f[2]) +
                   ", ...] has an out-of-range field");
@@ -196,4 +196,19 @@ mlir::tessera::readScheduledFunction(func::FuncOp func) {
   }
   result.plan.residencies = plan.residencies;
   return result;
+}
+
+FailureOr<ScheduledFunction>
+mlir::tessera::readVerifiedSchedule(func::FuncOp func) {
+  FailureOr<ScheduledFunction> scheduled = readScheduledFunction(func);
+  if (failed(scheduled))
+    return failure();
+  llvm::Error error = scheduled->graph.verify();
+  if (!error)
+    error = memory::verifyPlan(scheduled->graph, scheduled->recorded.spm,
+                               scheduled->plan);
+  if (error)
+    return func.emitError("invalid memory plan: ")
+           << llvm::toString(std::move(error));
+  return scheduled;
 }

@@ -100,12 +100,12 @@ static void reorderOperations(func::FuncOp func,
       return SmallVector<int64_t>(ids.begin(), ids.end());
     };
     StepOp::create(builder, members.back()->getLoc(), step, node.name,
-                   toI64(node.inputs), values(node.inputs),
-                   toI64(node.outputs), values(node.outputs));
+                   toI64(node.inputs), values(node.inputs), toI64(node.outputs),
+                   values(node.outputs));
   }
   for (Operation &op : llvm::make_early_inc_range(body))
-    if (!placed.contains(&op) && &op != terminator &&
-        !isa<StepOp>(op) && op.isBeforeInBlock(terminator))
+    if (!placed.contains(&op) && &op != terminator && !isa<StepOp>(op) &&
+        op.isBeforeInBlock(terminator))
       op.moveBefore(terminator);
 }
 
@@ -126,7 +126,8 @@ static llvm::json::Object makeReport(func::FuncOp func,
       if (r.begin > step || r.end < step)
         continue;
       StringRef name = graph.getTensor(r.tensor).name;
-      resident.push_back(Object{{"tensor", name}, {"offset", r.offset},
+      resident.push_back(Object{{"tensor", name},
+                                {"offset", r.offset},
                                 {"bytes", graph.getTensor(r.tensor).bytes}});
       if (r.load && r.begin == step)
         loads.push_back(name);
@@ -139,26 +140,25 @@ static llvm::json::Object makeReport(func::FuncOp func,
                            {"loads", std::move(loads)},
                            {"stores", std::move(stores)}});
   }
-  Object report{
-      {"function", func.getSymName()},
-      {"solver", result.plannerName},
-      {"requested_solver", memory::getPlannerName(options.kind)},
-      {"spm_bytes", options.spm.capacity},
-      {"alignment", options.spm.alignment},
-      {"include_weights", includeWeights},
-      {"element_bytes", static_cast<int64_t>(elementBytes)},
-      {"operators", static_cast<int64_t>(graph.numOperators())},
-      {"tensors", static_cast<int64_t>(graph.numTensors())},
-      {"compulsory_load_bytes", result.traffic.compulsoryLoadBytes},
-      {"compulsory_store_bytes", result.traffic.compulsoryStoreBytes},
-      {"compulsory_bytes", result.traffic.compulsoryBytes()},
-      {"nc_load_bytes", result.traffic.ncLoadBytes},
-      {"nc_store_bytes", result.traffic.ncStoreBytes},
-      {"nc_bytes", result.traffic.ncBytes()},
-      {"peak_spm_bytes", result.peakBytes},
-      {"solve_seconds", result.solveSeconds},
-      {"proven_optimal", result.provenOptimal},
-      {"steps", std::move(steps)}};
+  Object report{{"function", func.getSymName()},
+                {"solver", result.plannerName},
+                {"requested_solver", memory::getPlannerName(options.kind)},
+                {"spm_bytes", options.spm.capacity},
+                {"alignment", options.spm.alignment},
+                {"include_weights", includeWeights},
+                {"element_bytes", static_cast<int64_t>(elementBytes)},
+                {"operators", static_cast<int64_t>(graph.numOperators())},
+                {"tensors", static_cast<int64_t>(graph.numTensors())},
+                {"compulsory_load_bytes", result.traffic.compulsoryLoadBytes},
+                {"compulsory_store_bytes", result.traffic.compulsoryStoreBytes},
+                {"compulsory_bytes", result.traffic.compulsoryBytes()},
+                {"nc_load_bytes", result.traffic.ncLoadBytes},
+                {"nc_store_bytes", result.traffic.ncStoreBytes},
+                {"nc_bytes", result.traffic.ncBytes()},
+                {"peak_spm_bytes", result.peakBytes},
+                {"solve_seconds", result.solveSeconds},
+                {"proven_optimal", result.provenOptimal},
+                {"steps", std::move(steps)}};
   if (result.gap)
     report["gap"] = *result.gap;
   if (result.solverBound)
@@ -174,7 +174,8 @@ static llvm::json::Object makeReport(func::FuncOp func,
 
 namespace {
 struct ScheduleMemoryPass
-    : public mlir::tessera::impl::TesseraScheduleMemoryPassBase<ScheduleMemoryPass> {
+    : public mlir::tessera::impl::TesseraScheduleMemoryPassBase<
+          ScheduleMemoryPass> {
   using Base::Base;
 
   void runOnOperation() override {
@@ -188,12 +189,12 @@ struct ScheduleMemoryPass
           << alignment.getValue() << " is not a power of two";
       return signalPassFailure();
     }
-    std::optional<memory::PlannerKind> kind =
-        memory::parsePlannerKind(solver);
+    std::optional<memory::PlannerKind> kind = memory::parsePlannerKind(solver);
     if (!kind) {
       module.emitError("tessera-schedule-memory: unknown solver '")
-          << solver << "' (expected ilp, fixed-order, dc, b0, b1, b2, b3 "
-                        "or b4)";
+          << solver
+          << "' (expected ilp, fixed-order, dc, b0, b1, b2, b3 "
+             "or b4)";
       return signalPassFailure();
     }
     if (timeLimit <= 0 || partSize < 2) {
@@ -217,8 +218,7 @@ struct ScheduleMemoryPass
         return signalPassFailure();
   }
 
-  LogicalResult scheduleFunction(func::FuncOp func,
-                                 memory::PlannerKind kind) {
+  LogicalResult scheduleFunction(func::FuncOp func, memory::PlannerKind kind) {
     if (func->hasAttr(kMemoryPlanAttrName))
       return func.emitError("is already scheduled ('")
              << kMemoryPlanAttrName << "' is set)";
@@ -244,8 +244,8 @@ struct ScheduleMemoryPass
         memory::planMemory(graph, options);
     if (!result)
       return mlir::emitError(func.getLoc(), "cannot plan a scratchpad of ")
-             << spmSize.getValue() << " bytes: "
-             << llvm::toString(result.takeError());
+             << spmSize.getValue()
+             << " bytes: " << llvm::toString(result.takeError());
     for (const std::string &warning : result->warnings)
       func.emitWarning("memory planning: ") << warning;
 
@@ -277,9 +277,9 @@ struct ScheduleMemoryPass
     if (!file)
       return func.emitError("cannot write memory report: ") << error;
     file->os() << llvm::formatv(
-        "{0:2}\n", llvm::json::Value(makeReport(func, graph, options,
-                                                 includeWeights, elementBytes,
-                                                 *result)));
+        "{0:2}\n",
+        llvm::json::Value(makeReport(func, graph, options, includeWeights,
+                                     elementBytes, *result)));
     file->keep();
     return success();
   }

@@ -19,20 +19,8 @@ struct VerifyMemoryPlanPass
     func::FuncOp func = getOperation();
     if (!func->hasAttr(kMemoryPlanAttrName))
       return markAllAnalysesPreserved();
-    FailureOr<ScheduledFunction> scheduled = readScheduledFunction(func);
-    if (failed(scheduled))
+    if (failed(readVerifiedSchedule(func)))
       return signalPassFailure();
-    if (llvm::Error error = scheduled->graph.verify()) {
-      func.emitError("invalid memory plan: ")
-          << llvm::toString(std::move(error));
-      return signalPassFailure();
-    }
-    if (llvm::Error error = memory::verifyPlan(
-            scheduled->graph, scheduled->recorded.spm, scheduled->plan)) {
-      func.emitError("invalid memory plan: ")
-          << llvm::toString(std::move(error));
-      return signalPassFailure();
-    }
     markAllAnalysesPreserved();
   }
 };

@@ -58,8 +58,8 @@ LogicalResult BufferOp::verify() {
   if (!size || *size > arenaSize || offset > arenaSize - *size)
     return emitOpError("buffer of ")
            << (size ? std::to_string(*size) : std::string("too many"))
-           << " bytes at offset " << offset
-           << " does not fit in the arena of " << arenaSize << " bytes";
+           << " bytes at offset " << offset << " does not fit in the arena of "
+           << arenaSize << " bytes";
   if (ArenaOp arena = getArenaOp()) {
     uint64_t alignment = arena.getAlignment();
     if (getOffset() % alignment != 0)
@@ -127,9 +127,8 @@ LogicalResult WaitOp::canonicalize(WaitOp op, PatternRewriter &rewriter) {
 
 LogicalResult StepOp::verify() {
   if (getReads().size() != getReadTensors().size())
-    return emitOpError("has ")
-           << getReads().size() << " read operands but "
-           << getReadTensors().size() << " read tensor ids";
+    return emitOpError("has ") << getReads().size() << " read operands but "
+                               << getReadTensors().size() << " read tensor ids";
   if (getWrites().size() != getWriteTensors().size())
     return emitOpError("has ")
            << getWrites().size() << " write operands but "
@@ -139,8 +138,8 @@ LogicalResult StepOp::verify() {
       llvm::any_of(getOperandTypes(), llvm::IsaPred<BaseMemRefType>);
   if (anyTensor && anyMemRef)
     return emitOpError("mixes tensor and memref operands");
-  for (int64_t id : llvm::concat<const int64_t>(getReadTensors(),
-                                                 getWriteTensors()))
+  for (int64_t id :
+       llvm::concat<const int64_t>(getReadTensors(), getWriteTensors()))
     if (id < 0)
       return emitOpError("has a negative tensor id ") << id;
   return success();
@@ -163,9 +162,10 @@ StepOp::getAliasingValues(OpOperand &, const bufferization::AnalysisState &) {
   return {};
 }
 
-LogicalResult StepOp::bufferize(RewriterBase &rewriter,
-                                const bufferization::BufferizationOptions &options,
-                                bufferization::BufferizationState &state) {
+LogicalResult
+StepOp::bufferize(RewriterBase &rewriter,
+                  const bufferization::BufferizationOptions &options,
+                  bufferization::BufferizationState &state) {
   auto getBuffers = [&](ValueRange values) -> FailureOr<SmallVector<Value>> {
     SmallVector<Value> buffers;
     for (Value value : values) {

@@ -43,10 +43,11 @@ llvm::Expected<double> solveCapacityRelaxation(const Graph &graph,
 /// Splits the graph into parts of `partSize` operators along a memory-aware
 /// order, solves each part's ILP given the scratchpad state the previous
 /// part left, stitches the parts and re-solves windows around each seam.
-llvm::Expected<PlanResult>
-solveDivideAndConquer(const Graph &graph, const ScratchpadConfig &spm,
-                      unsigned partSize, double timeLimitSeconds,
-                      const Plan *warmStart);
+llvm::Expected<PlanResult> solveDivideAndConquer(const Graph &graph,
+                                                 const ScratchpadConfig &spm,
+                                                 unsigned partSize,
+                                                 double timeLimitSeconds,
+                                                 const Plan *warmStart);
 
 } // namespace tessera::memory
 

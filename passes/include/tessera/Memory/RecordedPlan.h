@@ -67,6 +67,10 @@ struct ScheduledFunction {
 /// tensor's type as large as recorded); emits an error otherwise.
 FailureOr<ScheduledFunction> readScheduledFunction(func::FuncOp func);
 
+/// readScheduledFunction, then replays the plan (memory::verifyPlan); emits
+/// "invalid memory plan: <the first violation>" on `func` if it fails.
+FailureOr<ScheduledFunction> readVerifiedSchedule(func::FuncOp func);
+
 } // namespace mlir::tessera
 
 #endif // TESSERA_MEMORY_RECORDEDPLAN_H

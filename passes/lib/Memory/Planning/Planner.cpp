@@ -69,9 +69,8 @@ static Baseline getBaseline(PlannerKind kind) {
   }
 }
 
-static llvm::Expected<Plan> runBaseline(const Graph &graph,
-                                        const ScratchpadConfig &spm,
-                                        PlannerKind kind) {
+static llvm::Expected<Plan>
+runBaseline(const Graph &graph, const ScratchpadConfig &spm, PlannerKind kind) {
   Baseline baseline = getBaseline(kind);
   std::vector<unsigned> order = baseline.memoryAwareOrder
                                     ? getMemoryAwareOrder(graph, spm)
@@ -120,8 +119,9 @@ solveWithILP(const Graph &graph, const PlannerOptions &options,
       graph, options.spm, {PlannerKind::B0, PlannerKind::B1, PlannerKind::B2});
   if (!modelOrderWarm)
     return modelOrderWarm.takeError();
-  auto fixedOrder = [&](double seconds, const Plan &warm,
-                        llvm::StringRef warmName) -> llvm::Expected<PlanResult> {
+  auto fixedOrder =
+      [&](double seconds, const Plan &warm,
+          llvm::StringRef warmName) -> llvm::Expected<PlanResult> {
     llvm::Expected<PlanResult> solved = solveILP(
         graph, options.spm, ILPOptions{seconds, getModelOrder(graph), &warm});
     if (solved && solved->plannerName == "warm start")
@@ -137,8 +137,8 @@ solveWithILP(const Graph &graph, const PlannerOptions &options,
     return solved;
   }
 
-  llvm::Expected<PlanResult> first = fixedOrder(
-      options.timeLimitSeconds / 3, modelOrderWarm->first, warmName);
+  llvm::Expected<PlanResult> first =
+      fixedOrder(options.timeLimitSeconds / 3, modelOrderWarm->first, warmName);
   if (!first)
     return first.takeError();
   std::string firstName =
@@ -154,9 +154,9 @@ solveWithILP(const Graph &graph, const PlannerOptions &options,
     warm = &memoryAwareWarm->first;
     warmStartName = getPlannerName(memoryAwareWarm->second).str();
   }
-  double elapsed = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   double remaining = std::max(options.timeLimitSeconds - elapsed,
                               options.timeLimitSeconds / 3);
   llvm::Expected<PlanResult> solved =
@@ -207,9 +207,9 @@ tessera::memory::planMemory(const Graph &graph, const PlannerOptions &options) {
     break;
   }
   }
-  result.solveSeconds = std::chrono::duration<double>(
-                            std::chrono::steady_clock::now() - start)
-                            .count();
+  result.solveSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   if (options.computeLowerBound && options.kind != PlannerKind::B0 &&
       options.kind != PlannerKind::B1 && options.kind != PlannerKind::B2 &&
       options.kind != PlannerKind::B3 && options.kind != PlannerKind::B4) {
@@ -232,8 +232,8 @@ tessera::memory::planMemory(const Graph &graph, const PlannerOptions &options) {
   if (llvm::Error error = verifyPlan(graph, options.spm, result.plan))
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
-        "planner '" + result.plannerName + "' produced an invalid plan: " +
-            llvm::toString(std::move(error)));
+        "planner '" + result.plannerName +
+            "' produced an invalid plan: " + llvm::toString(std::move(error)));
   result.traffic = computeTraffic(graph, result.plan);
   result.peakBytes = computePeakUsage(graph, options.spm, result.plan);
   return result;
