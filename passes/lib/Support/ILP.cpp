@@ -197,6 +197,10 @@ llvm::Expected<Solution> Model::solve(const SolveOptions &options) const {
   Cbc_setParameter(model, "slog", "0");
   // Wall-clock seconds, not CPU seconds (CBC's default).
   Cbc_setParameter(model, "timeMode", "elapsed");
+  // CBC 2.10's preprocessing (CglPreProcess) can crash in its
+  // post-processing (coin-or/Cbc#167 and later reports; seen here on
+  // DenseNet-121's window problems): a compiler must not, so it is off.
+  Cbc_setParameter(model, "preprocess", "off");
   Cbc_setMaximumSeconds(model, std::max(options.timeLimitSeconds, 0.01));
   if (options.relativeGap > 0)
     Cbc_setAllowableFractionGap(model, options.relativeGap);

@@ -19,6 +19,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 
+#include <optional>
 #include <vector>
 
 namespace tessera::memory {
@@ -38,6 +39,12 @@ std::vector<unsigned> getModelOrder(const Graph &graph);
 std::vector<unsigned> getMemoryAwareOrder(const Graph &graph,
                                           const ScratchpadConfig &spm);
 
+/// TFLite-style offline placement of `order` without spills (see BestFit
+/// below); none if it does not fit in the scratchpad.
+std::optional<Plan> placeWithoutSpills(const Graph &graph,
+                                       const ScratchpadConfig &spm,
+                                       llvm::ArrayRef<unsigned> order);
+
 /// Simulates `order` with the given policies: before each step the
 /// operator's operands are loaded if absent and its results allocated;
 /// when no hole fits, residents not used by this step are evicted (stored
@@ -45,6 +52,11 @@ std::vector<unsigned> getMemoryAwareOrder(const Graph &graph,
 /// Fails, naming the operator, if its working set alone does not fit.
 ///
 /// The rules, in detail:
+///  - BestFit first tries TFLite's offline arena plan: every tensor resident
+///    from its first to its last use (no spills), offsets assigned greedily
+///    by size, largest first, each in the smallest gap left free by the
+///    tensors already placed whose lifetimes overlap it. If that fits, it
+///    is the plan; otherwise the online simulation below runs.
 ///  - Missing operands and results are placed largest first. FirstFit takes
 ///    the lowest-addressed hole that fits, BestFit the smallest (ties to the
 ///    lowest address).

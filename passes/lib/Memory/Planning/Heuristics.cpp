@@ -524,9 +524,83 @@ void Simulator::close(unsigned tensor, unsigned last) {
   removeBuffer(tensor);
 }
 
+std::optional<Plan>
+tessera::memory::placeWithoutSpills(const Graph &graph,
+                                    const ScratchpadConfig &spm,
+                                    llvm::ArrayRef<unsigned> order) {
+  // Lifetimes: from the first to the last step that touches a tensor.
+  constexpr unsigned unused = std::numeric_limits<unsigned>::max();
+  std::vector<unsigned> first(graph.numTensors(), unused);
+  std::vector<unsigned> last(graph.numTensors(), 0);
+  for (auto [step, op] : llvm::enumerate(order)) {
+    for (unsigned tensor : graph.getWorkingSet(op)) {
+      first[tensor] = std::min<unsigned>(first[tensor], step);
+      last[tensor] = std::max<unsigned>(last[tensor], step);
+    }
+  }
+  std::vector<unsigned> byFootprint;
+  for (unsigned tensor = 0, e = graph.numTensors(); tensor < e; ++tensor)
+    if (first[tensor] != unused)
+      byFootprint.push_back(tensor);
+  auto footprint = [&](unsigned tensor) {
+    return spm.footprint(graph.getTensor(tensor).bytes);
+  };
+  llvm::stable_sort(byFootprint, [&](unsigned a, unsigned b) {
+    return footprint(a) > footprint(b);
+  });
+
+  Plan plan;
+  plan.order.assign(order.begin(), order.end());
+  std::vector<std::pair<uint64_t, uint64_t>> placed; // [begin, end) bytes
+  std::vector<unsigned> placedTensors;
+  for (unsigned tensor : byFootprint) {
+    uint64_t size = footprint(tensor);
+    // The ranges taken by tensors alive at the same time, by address.
+    std::vector<std::pair<uint64_t, uint64_t>> taken;
+    for (auto [range, other] : llvm::zip(placed, placedTensors))
+      if (first[other] <= last[tensor] && first[tensor] <= last[other])
+        taken.push_back(range);
+    llvm::sort(taken);
+    std::optional<uint64_t> best;
+    uint64_t bestGap = std::numeric_limits<uint64_t>::max();
+    uint64_t cursor = 0;
+    auto consider = [&](uint64_t gapEnd) {
+      if (gapEnd >= cursor && gapEnd - cursor >= size &&
+          gapEnd - cursor < bestGap) {
+        best = cursor;
+        bestGap = gapEnd - cursor;
+      }
+    };
+    for (auto [begin, end] : taken) {
+      if (begin > cursor)
+        consider(begin);
+      cursor = std::max(cursor, end);
+    }
+    consider(std::numeric_limits<uint64_t>::max());
+    if (!best || *best + size > spm.capacity)
+      return std::nullopt;
+    placed.emplace_back(*best, *best + size);
+    placedTensors.push_back(tensor);
+
+    const Tensor &t = graph.getTensor(tensor);
+    Residency residency;
+    residency.tensor = tensor;
+    residency.begin = first[tensor];
+    residency.end = last[tensor];
+    residency.offset = *best;
+    residency.load = t.isExternal();
+    residency.store = t.isOutput && !t.isExternal();
+    plan.residencies.push_back(residency);
+  }
+  return plan;
+}
+
 llvm::Expected<Plan> tessera::memory::simulateSchedule(
     const Graph &graph, const ScratchpadConfig &spm,
     llvm::ArrayRef<unsigned> order, Placement placement, Eviction eviction) {
+  if (placement == Placement::BestFit && graph.isTopologicalOrder(order))
+    if (std::optional<Plan> plan = placeWithoutSpills(graph, spm, order))
+      return std::move(*plan);
   Simulator simulator(graph, spm, order, placement, eviction);
   return simulator.run();
 }
