@@ -1,0 +1,89 @@
+//===- Schedule.h - What a #tessera.kernel_config does to a loop nest -*- C++
+//-*-===//
+//
+// The meaning of a kernel configuration, in one place: the loop nest it
+// produces (used by the feature extractor and the analytical model) and the
+// IR transformation that realises it on a linalg operator with buffer
+// semantics (used by dataset collection, later by tessera-tune).
+//
+// For an operator with loops d0..d(n-1) and extents E:
+//  1. every tile level l, outermost first, tiles the loops in `loop_order`
+//     with `tiles[l]` (0, or a size not smaller than the current extent,
+//     leaves a loop untiled at that level);
+//  2. the point level iterates over every loop of the innermost tile in
+//     `loop_order`, one element at a time, except the innermost loop of
+//     `loop_order` (the vector loop), which steps by `vector_width`;
+//  3. the body of the vector loop, `vector_width` elements, is fully
+//     unrolled so that LLVM's SLP vectoriser turns it into SIMD code;
+//  4. the vector loop is unrolled `unroll` times;
+//  5. `parallel_dims` is recorded but not acted on (collection measures on
+//     one thread).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TESSERA_COSTMODEL_SCHEDULE_H
+#define TESSERA_COSTMODEL_SCHEDULE_H
+
+#include "tessera/Dialect/Tessera/IR/Tessera.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace tessera::cost {
+
+/// The name of the discardable attribute that carries a kernel configuration
+/// on an operator.
+constexpr llvm::StringLiteral kKernelConfigAttrName = "tessera.kernel_config";
+
+/// One loop of a scheduled nest, outermost first.
+struct ScheduledLoop {
+  /// The operator loop (iteration-domain dimension) it iterates over.
+  unsigned dim = 0;
+  /// Number of iterations.
+  int64_t trip = 1;
+  /// Elements of `dim` advanced per iteration.
+  int64_t step = 1;
+  /// Tile level (0 = outermost), or the number of tile levels for the point
+  /// level.
+  unsigned level = 0;
+};
+
+/// The loop nest a configuration produces on an iteration domain.
+struct ScheduledNest {
+  llvm::SmallVector<ScheduledLoop> loops;
+  /// The vector loop's dimension, its width and the unroll factor.
+  unsigned vectorDim = 0;
+  int64_t vectorWidth = 1;
+  int64_t unroll = 1;
+  unsigned numTileLevels = 0;
+  /// Tile sizes actually in effect per level and dimension (the extent when
+  /// a level leaves a dimension untiled).
+  llvm::SmallVector<llvm::SmallVector<int64_t>> tileExtents;
+  /// Product of the outermost trip counts of the loops in `parallel_dims`.
+  int64_t parallelExtent = 1;
+};
+
+/// Computes the loop nest of `config` on a domain with extents `domain`.
+/// Fails (with a message in `error`) when the configuration does not fit the
+/// domain: wrong number of loops.
+mlir::FailureOr<ScheduledNest>
+computeScheduledNest(llvm::ArrayRef<int64_t> domain,
+                     mlir::tessera::KernelConfigAttr config,
+                     std::string *error = nullptr);
+
+/// The configuration of an operator left as it is: no tiles, loops in their
+/// natural order, scalar, no unrolling.
+mlir::tessera::KernelConfigAttr getDefaultKernelConfig(mlir::MLIRContext *ctx,
+                                                       unsigned numLoops);
+
+/// Realises `config` on `op` (buffer semantics, static shapes): multi-level
+/// tiling with `scf.for`, point loops, the unrolled vector body and the
+/// unrolled vector loop, as described at the top of this file. Replaces `op`.
+mlir::LogicalResult applyKernelConfig(mlir::RewriterBase &rewriter,
+                                      mlir::linalg::LinalgOp op,
+                                      mlir::tessera::KernelConfigAttr config);
+
+} // namespace tessera::cost
+
+#endif // TESSERA_COSTMODEL_SCHEDULE_H

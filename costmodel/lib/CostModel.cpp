@@ -1,0 +1,588 @@
+//===- CostModel.cpp - Cost models, model files and the registry ----------===//
+
+#include "tessera/CostModel/CostModel.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Base64.h"
+#include "llvm/Support/Compression.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <xgboost/c_api.h>
+
+#include <cmath>
+#include <cstdlib>
+
+using namespace mlir;
+
+namespace tessera::cost {
+
+//===----------------------------------------------------------------------===//
+// Targets
+//===----------------------------------------------------------------------===//
+
+/// Architecture families: "x86-64-v3", "x86_64" and "amd64" are one family.
+static std::string normalizeArch(StringRef arch) {
+  std::string lower = arch.lower();
+  if (StringRef(lower).starts_with("x86-64") ||
+      StringRef(lower).starts_with("x86_64") || lower == "amd64")
+    return "x86_64";
+  if (lower == "arm64")
+    return "aarch64";
+  return lower;
+}
+
+TargetDesc TargetDesc::host() {
+  TargetDesc target;
+  target.kind = "cpu";
+  llvm::Triple triple(llvm::sys::getProcessTriple());
+  target.arch = normalizeArch(triple.getArchName());
+  return target;
+}
+
+TargetDesc TargetDesc::fromAttr(mlir::tessera::TargetAttr attr) {
+  TargetDesc target;
+  target.kind = mlir::tessera::stringifyTargetKind(attr.getKind()).str();
+  if (attr.getArch())
+    target.arch = normalizeArch(attr.getArch().getValue());
+  else if (target.kind == "cpu")
+    target.arch = host().arch;
+  target.vectorBits = attr.getVectorBits();
+  target.cores = attr.getCores();
+  return target;
+}
+
+std::string TargetDesc::key() const {
+  return arch.empty() ? kind : kind + "-" + arch;
+}
+
+//===----------------------------------------------------------------------===//
+// Roofline
+//===----------------------------------------------------------------------===//
+
+RooflineParams RooflineParams::forTarget(const TargetDesc &target) {
+  RooflineParams params;
+  if (target.vectorBits > 0)
+    params.simdLanes = std::max<int64_t>(1, target.vectorBits / 32);
+  return params;
+}
+
+llvm::json::Object RooflineParams::toJSON() const {
+  return llvm::json::Object{
+      {"scalar_flops", scalarFlops},
+      {"simd_lanes", simdLanes},
+      {"bandwidth", llvm::json::Array{bandwidth[0], bandwidth[1], bandwidth[2],
+                                      bandwidth[3]}},
+      {"overhead_us", overheadUs}};
+}
+
+RooflineParams RooflineParams::fromJSON(const llvm::json::Object &object,
+                                        const RooflineParams &defaults) {
+  RooflineParams params = defaults;
+  if (auto v = object.getNumber("scalar_flops"))
+    params.scalarFlops = *v;
+  if (auto v = object.getInteger("simd_lanes"))
+    params.simdLanes = *v;
+  if (auto v = object.getNumber("overhead_us"))
+    params.overheadUs = *v;
+  if (const llvm::json::Array *bw = object.getArray("bandwidth"))
+    for (size_t i = 0; i < 4 && i < bw->size(); ++i)
+      if (auto v = (*bw)[i].getAsNumber())
+        params.bandwidth[i] = *v;
+  return params;
+}
+
+double evaluateRoofline(const RooflineTerms &terms,
+                        const RooflineParams &params) {
+  double lanes = std::min<double>(terms.effectiveLanes, params.simdLanes);
+  double seconds = terms.flops / (params.scalarFlops * lanes);
+  double coreBandwidth =
+      params.bandwidth[0] * lanes / std::max<int64_t>(1, params.simdLanes);
+  seconds = std::max(seconds, terms.coreBytes / coreBandwidth);
+  for (unsigned level = 0; level < 3; ++level)
+    seconds =
+        std::max(seconds, terms.traffic[level] / params.bandwidth[level + 1]);
+  return seconds * 1e6 + params.overheadUs;
+}
+
+double predictRooflineUs(const KernelDescription &kernel,
+                         const RooflineParams &params) {
+  return evaluateRoofline(computeRooflineTerms(kernel), params);
+}
+
+//===----------------------------------------------------------------------===//
+// CostModel
+//===----------------------------------------------------------------------===//
+
+CostModel::~CostModel() = default;
+
+Prediction CostModel::predict(const KernelDescription &kernel) {
+  Prediction prediction;
+  const KernelDescription *kernels[] = {&kernel};
+  predictBatch(kernels, MutableArrayRef<Prediction>(prediction));
+  return prediction;
+}
+
+FailureOr<Prediction> CostModel::predict(Operation *op, std::string *error) {
+  FailureOr<KernelDescription> kernel = isa<affine::AffineForOp>(op)
+                                            ? describeLoopNest(op, error)
+                                            : describeOperator(op, error);
+  if (failed(kernel))
+    return failure();
+  return predict(*kernel);
+}
+
+LogicalResult CostModel::predictConfigs(
+    Operation *op, ArrayRef<mlir::tessera::KernelConfigAttr> configs,
+    SmallVectorImpl<Prediction> &out, std::string *error) {
+  FailureOr<KernelDescription> base = describeOperator(op, error);
+  if (failed(base))
+    return failure();
+  std::vector<KernelDescription> kernels(configs.size(), *base);
+  SmallVector<const KernelDescription *> pointers;
+  for (auto [kernel, config] : llvm::zip(kernels, configs)) {
+    if (failed(setSchedule(kernel, config, error)))
+      return failure();
+    pointers.push_back(&kernel);
+  }
+  out.assign(configs.size(), Prediction());
+  predictBatch(pointers, out);
+  return success();
+}
+
+void RooflineCostModel::predictBatch(
+    ArrayRef<const KernelDescription *> kernels,
+    MutableArrayRef<Prediction> out) {
+  for (auto [kernel, prediction] : llvm::zip(kernels, out)) {
+    prediction.latencyUs = predictRooflineUs(*kernel, params);
+    prediction.source = "analytical";
+    prediction.fallbackReason.clear();
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Learned model (XGBoost)
+//===----------------------------------------------------------------------===//
+
+LearnedCostModel::~LearnedCostModel() {
+  if (regressor)
+    XGBoosterFree(regressor);
+  if (ranker)
+    XGBoosterFree(ranker);
+}
+
+/// Loads a booster from its serialised form; nullptr with `error` set on
+/// failure.
+static BoosterHandle loadBooster(StringRef bytes, StringRef path,
+                                 StringRef which, std::string *error) {
+  BoosterHandle handle = nullptr;
+  if (XGBoosterCreate(nullptr, 0, &handle) != 0) {
+    *error = (llvm::Twine("XGBoost: ") + XGBGetLastError()).str();
+    return nullptr;
+  }
+  if (XGBoosterLoadModelFromBuffer(handle, bytes.data(), bytes.size()) != 0) {
+    *error = llvm::formatv("model file '{0}': XGBoost cannot load the {1} "
+                           "booster: {2}",
+                           path, which, XGBGetLastError())
+                 .str();
+    XGBoosterFree(handle);
+    return nullptr;
+  }
+  // One thread: predictions run inside compiler passes.
+  XGBoosterSetParam(handle, "nthread", "1");
+  return handle;
+}
+
+FailureOr<std::unique_ptr<LearnedCostModel>>
+LearnedCostModel::load(StringRef path, std::string *error) {
+  auto fail = [&](const Twine &message)
+      -> FailureOr<std::unique_ptr<LearnedCostModel>> {
+    if (error)
+      *error = (llvm::Twine("model file '") + path + "': " + message).str();
+    return failure();
+  };
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return fail(buffer.getError().message());
+  llvm::Expected<llvm::json::Value> parsed =
+      llvm::json::parse((*buffer)->getBuffer());
+  if (!parsed)
+    return fail("not valid JSON: " + llvm::toString(parsed.takeError()));
+  const llvm::json::Object *root = parsed->getAsObject();
+  if (!root)
+    return fail("not a JSON object");
+  if (root->getString("format") != std::optional<StringRef>(kModelFileFormat))
+    return fail(llvm::formatv("not a {0} file", kModelFileFormat));
+  if (root->getInteger("format_version") !=
+      std::optional<int64_t>(kModelFileVersion))
+    return fail(llvm::formatv("format version {0}, this build reads {1}",
+                              root->getInteger("format_version").value_or(-1),
+                              kModelFileVersion));
+  const llvm::json::Object *schema = root->getObject("feature_schema");
+  if (!schema)
+    return fail("no feature_schema");
+  std::optional<int64_t> version = schema->getInteger("version");
+  std::optional<StringRef> fingerprint = schema->getString("fingerprint");
+  if (version != std::optional<int64_t>(FeatureSchema::kVersion) ||
+      fingerprint != std::optional<StringRef>(FeatureSchema::fingerprint()))
+    return fail(llvm::formatv(
+        "trained on feature schema v{0} ({1}); this build computes schema v{2} "
+        "({3}): retrain the model (tessera-cost train)",
+        version.value_or(-1), fingerprint.value_or("?"),
+        FeatureSchema::kVersion, FeatureSchema::fingerprint()));
+
+  std::unique_ptr<LearnedCostModel> model(new LearnedCostModel());
+  model->name = root->getString("name").value_or("learned").str();
+  if (const llvm::json::Object *target = root->getObject("target")) {
+    model->target.kind = target->getString("kind").value_or("cpu").str();
+    model->target.arch = normalizeArch(target->getString("arch").value_or(""));
+  }
+  if (const llvm::json::Object *analytical = root->getObject("analytical"))
+    model->analytical = RooflineParams::fromJSON(*analytical, RooflineParams());
+  if (const llvm::json::Array *kinds = root->getArray("op_kinds")) {
+    for (const llvm::json::Value &kind : *kinds) {
+      std::optional<StringRef> name = kind.getAsString();
+      std::optional<OpKind> parsedKind =
+          name ? symbolizeOpKind(*name) : std::nullopt;
+      if (!parsedKind)
+        return fail("unknown operator kind in op_kinds");
+      model->kinds.set(static_cast<unsigned>(*parsedKind));
+    }
+  }
+  if (const llvm::json::Object *training = root->getObject("training"))
+    model->training = *training;
+  std::optional<StringRef> label = root->getString("regression_label");
+  if (!label ||
+      (*label != "ln_latency_us" && *label != "ln_latency_over_roofline"))
+    return fail("unknown regression_label (expected ln_latency_us or "
+                "ln_latency_over_roofline)");
+  model->residual = *label == "ln_latency_over_roofline";
+
+  const llvm::json::Object *boosters = root->getObject("boosters");
+  if (!boosters || !boosters->getObject("regression"))
+    return fail("no regression booster");
+  // A booster: {"format": "ubj", "compression": "zlib", "size": N,
+  // "data": base64}.
+  auto load = [&](StringRef which) -> BoosterHandle {
+    auto failBooster = [&](const Twine &message) -> BoosterHandle {
+      if (error)
+        *error = (llvm::Twine("model file '") + path + "': the " + which +
+                  " booster " + message)
+                     .str();
+      return nullptr;
+    };
+    const llvm::json::Object *booster = boosters->getObject(which);
+    std::optional<StringRef> data = booster->getString("data");
+    std::optional<int64_t> size = booster->getInteger("size");
+    if (!data || !size || *size <= 0 ||
+        booster->getString("compression") != std::optional<StringRef>("zlib"))
+      return failBooster("lacks zlib-compressed data and its size");
+    std::vector<char> compressed;
+    if (llvm::Error e = llvm::decodeBase64(*data, compressed))
+      return failBooster("is not valid base64: " +
+                         llvm::toString(std::move(e)));
+    SmallVector<uint8_t> bytes;
+    if (llvm::Error e = llvm::compression::zlib::decompress(
+            ArrayRef<uint8_t>(
+                reinterpret_cast<const uint8_t *>(compressed.data()),
+                compressed.size()),
+            bytes, *size))
+      return failBooster("cannot be decompressed: " +
+                         llvm::toString(std::move(e)));
+    std::string boosterError;
+    BoosterHandle handle = loadBooster(
+        StringRef(reinterpret_cast<const char *>(bytes.data()), bytes.size()),
+        path, which, &boosterError);
+    if (!handle && error)
+      *error = boosterError;
+    return handle;
+  };
+  model->regressor = load("regression");
+  if (!model->regressor)
+    return failure();
+  if (boosters->getObject("rank")) {
+    model->ranker = load("rank");
+    if (!model->ranker)
+      return failure();
+  }
+  // A booster of another feature count would predict garbage silently.
+  bst_ulong numFeatures = 0;
+  if (XGBoosterGetNumFeature(model->regressor, &numFeatures) != 0 ||
+      numFeatures != FeatureSchema::size())
+    return fail(llvm::formatv("the regression booster takes {0} features, "
+                              "the schema has {1}",
+                              numFeatures, FeatureSchema::size()));
+  return model;
+}
+
+/// Runs a booster on dense rows; false on an XGBoost error.
+static bool runBooster(void *handle, ArrayRef<float> rows, size_t numRows,
+                       MutableArrayRef<double> out) {
+  if (numRows == 0)
+    return true;
+  size_t numColumns = FeatureSchema::size();
+  std::string array = llvm::formatv(
+      "{{\"data\": [{0}, true], \"shape\": [{1}, {2}], \"typestr\": \"<f4\", "
+      "\"version\": 3}",
+      reinterpret_cast<uintptr_t>(rows.data()), numRows, numColumns);
+  const char *config = "{\"type\": 0, \"training\": false, \"iteration_begin\":"
+                       " 0, \"iteration_end\": 0, \"strict_shape\": false, "
+                       "\"missing\": NaN, \"cache_id\": 0}";
+  const bst_ulong *shape = nullptr;
+  bst_ulong dims = 0;
+  const float *result = nullptr;
+  if (XGBoosterPredictFromDense(handle, array.c_str(), config, nullptr, &shape,
+                                &dims, &result) != 0)
+    return false;
+  for (size_t i = 0; i < numRows && i < out.size(); ++i)
+    out[i] = result[i];
+  return true;
+}
+
+void LearnedCostModel::predictFeatures(ArrayRef<float> rows, size_t numRows,
+                                       MutableArrayRef<double> latencyUs) {
+  if (!runBooster(regressor, rows, numRows, latencyUs)) {
+    // Never a silent wrong prediction: NaN marks the failure.
+    for (double &v : latencyUs)
+      v = std::nan("");
+    return;
+  }
+  static const int roofline = FeatureSchema::indexOf("log2_roofline_us");
+  size_t numColumns = FeatureSchema::size();
+  for (size_t i = 0; i < numRows; ++i) {
+    double value = std::exp(latencyUs[i]);
+    if (residual)
+      value *= std::exp2(rows[i * numColumns + roofline]);
+    latencyUs[i] = value;
+  }
+}
+
+bool LearnedCostModel::rankFeatures(ArrayRef<float> rows, size_t numRows,
+                                    MutableArrayRef<double> scores) {
+  if (!ranker)
+    return false;
+  if (!runBooster(ranker, rows, numRows, scores))
+    return false;
+  // The ranker scores faster kernels higher; report lower = faster.
+  for (size_t i = 0; i < numRows; ++i)
+    scores[i] = -scores[i];
+  return true;
+}
+
+void LearnedCostModel::predictBatch(ArrayRef<const KernelDescription *> kernels,
+                                    MutableArrayRef<Prediction> out) {
+  size_t numColumns = FeatureSchema::size();
+  std::vector<float> rows;
+  rows.reserve(kernels.size() * numColumns);
+  SmallVector<size_t> learned;
+  for (auto [i, kernel] : llvm::enumerate(kernels)) {
+    if (!coversKind(kernel->kind)) {
+      out[i].latencyUs = predictRooflineUs(*kernel, analytical);
+      out[i].source = "analytical";
+      out[i].fallbackReason =
+          llvm::formatv("model '{0}' was not trained on '{1}' kernels", name,
+                        stringifyOpKind(kernel->kind))
+              .str();
+      continue;
+    }
+    size_t offset = rows.size();
+    rows.resize(offset + numColumns);
+    computeFeatures(*kernel,
+                    MutableArrayRef<float>(rows.data() + offset, numColumns));
+    learned.push_back(i);
+  }
+  SmallVector<double> latency(learned.size());
+  predictFeatures(rows, learned.size(), latency);
+  for (auto [j, i] : llvm::enumerate(learned)) {
+    if (std::isnan(latency[j])) {
+      out[i].latencyUs = predictRooflineUs(*kernels[i], analytical);
+      out[i].source = "analytical";
+      out[i].fallbackReason =
+          llvm::formatv("XGBoost failed: {0}", XGBGetLastError()).str();
+      continue;
+    }
+    out[i].latencyUs = latency[j];
+    out[i].source = name;
+    out[i].fallbackReason.clear();
+  }
+}
+
+LogicalResult writeModelFile(StringRef path, const ModelFileContents &contents,
+                             std::string *error) {
+  llvm::json::Array kinds;
+  for (OpKind kind : contents.kinds)
+    kinds.push_back(stringifyOpKind(kind));
+  auto encode = [](StringRef bytes) {
+    SmallVector<uint8_t> compressed;
+    llvm::compression::zlib::compress(
+        ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()),
+                          bytes.size()),
+        compressed, llvm::compression::zlib::BestSizeCompression);
+    return llvm::json::Object{{"format", "ubj"},
+                              {"compression", "zlib"},
+                              {"size", static_cast<int64_t>(bytes.size())},
+                              {"data", llvm::encodeBase64(compressed)}};
+  };
+  llvm::json::Object boosters{{"regression", encode(contents.regressor)}};
+  if (!contents.ranker.empty())
+    boosters["rank"] = encode(contents.ranker);
+  llvm::json::Object root{
+      {"format", kModelFileFormat},
+      {"format_version", kModelFileVersion},
+      {"backend", "xgboost"},
+      {"name", contents.name},
+      {"target", llvm::json::Object{{"kind", contents.target.kind},
+                                    {"arch", contents.target.arch}}},
+      {"feature_schema",
+       llvm::json::Object{{"version", FeatureSchema::kVersion},
+                          {"fingerprint", FeatureSchema::fingerprint()},
+                          {"num_features", FeatureSchema::size()}}},
+      {"op_kinds", std::move(kinds)},
+      {"regression_label",
+       contents.residual ? "ln_latency_over_roofline" : "ln_latency_us"},
+      {"analytical", contents.analytical.toJSON()},
+      {"training", llvm::json::Object(contents.training)},
+      {"boosters", std::move(boosters)}};
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec) {
+    if (error)
+      *error = llvm::formatv("cannot write '{0}': {1}", path, ec.message());
+    return failure();
+  }
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Registry
+//===----------------------------------------------------------------------===//
+
+CostModelRegistry::CostModelRegistry() {
+  registerBackend("xgboost",
+                  [](StringRef path, std::string *error)
+                      -> FailureOr<std::unique_ptr<CostModel>> {
+                    FailureOr<std::unique_ptr<LearnedCostModel>> model =
+                        LearnedCostModel::load(path, error);
+                    if (failed(model))
+                      return failure();
+                    return std::unique_ptr<CostModel>(std::move(*model));
+                  });
+}
+
+CostModelRegistry &CostModelRegistry::instance() {
+  static CostModelRegistry registry;
+  return registry;
+}
+
+void CostModelRegistry::registerBackend(StringRef backend, Loader loader) {
+  loaders[backend] = std::move(loader);
+}
+
+SmallVector<std::string> CostModelRegistry::getSearchPaths() const {
+  SmallVector<std::string> paths;
+  if (const char *env = std::getenv("TESSERA_COST_MODEL_PATH")) {
+    SmallVector<StringRef> parts;
+    StringRef(env).split(parts, ':', -1, false);
+    for (StringRef part : parts)
+      paths.push_back(part.str());
+  }
+#ifdef TESSERA_COSTMODEL_INSTALL_DIR
+  paths.push_back(TESSERA_COSTMODEL_INSTALL_DIR);
+#endif
+#ifdef TESSERA_COSTMODEL_SOURCE_DIR
+  paths.push_back(TESSERA_COSTMODEL_SOURCE_DIR);
+#endif
+  return paths;
+}
+
+/// Reads the "backend" and "target" of a model file without loading it.
+static bool peekModelFile(StringRef path, std::string &backend,
+                          TargetDesc &target) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return false;
+  // The header precedes the boosters; parsing the whole file is simplest.
+  llvm::Expected<llvm::json::Value> parsed =
+      llvm::json::parse((*buffer)->getBuffer());
+  if (!parsed) {
+    llvm::consumeError(parsed.takeError());
+    return false;
+  }
+  const llvm::json::Object *root = parsed->getAsObject();
+  if (!root ||
+      root->getString("format") != std::optional<StringRef>(kModelFileFormat))
+    return false;
+  backend = root->getString("backend").value_or("xgboost").str();
+  if (const llvm::json::Object *t = root->getObject("target")) {
+    target.kind = t->getString("kind").value_or("cpu").str();
+    target.arch = normalizeArch(t->getString("arch").value_or(""));
+  }
+  return true;
+}
+
+FailureOr<std::unique_ptr<CostModel>>
+CostModelRegistry::loadFile(StringRef path, std::string *error) {
+  if (!llvm::sys::fs::exists(path)) {
+    if (error)
+      *error = (llvm::Twine("model file '") + path + "' does not exist").str();
+    return failure();
+  }
+  std::string backend = "xgboost";
+  TargetDesc target;
+  if (peekModelFile(path, backend, target)) {
+    auto it = loaders.find(backend);
+    if (it == loaders.end()) {
+      if (error)
+        *error = llvm::formatv("model file '{0}': no loader for backend '{1}'",
+                               path, backend)
+                     .str();
+      return failure();
+    }
+    return it->second(path, error);
+  }
+  // Not even a model file header: let the default loader say why.
+  return loaders["xgboost"](path, error);
+}
+
+std::unique_ptr<CostModel>
+CostModelRegistry::getModelFor(const TargetDesc &target, std::string *warning) {
+  std::string problems;
+  for (const std::string &dir : getSearchPaths()) {
+    std::error_code ec;
+    SmallVector<std::string> files;
+    for (llvm::sys::fs::directory_iterator it(dir, ec), end; !ec && it != end;
+         it.increment(ec))
+      if (StringRef(it->path()).ends_with(".json"))
+        files.push_back(it->path());
+    llvm::sort(files);
+    for (const std::string &file : files) {
+      std::string backend;
+      TargetDesc fileTarget;
+      if (!peekModelFile(file, backend, fileTarget))
+        continue;
+      if (fileTarget.kind != target.kind ||
+          (!target.arch.empty() && fileTarget.arch != target.arch))
+        continue;
+      std::string error;
+      FailureOr<std::unique_ptr<CostModel>> model = loadFile(file, &error);
+      if (succeeded(model))
+        return std::move(*model);
+      problems += "; " + error;
+    }
+  }
+  if (warning)
+    *warning = llvm::formatv("no cost model file for target '{0}'{1}; using "
+                             "the analytical (roofline) model",
+                             target.key(), problems)
+                   .str();
+  return std::make_unique<RooflineCostModel>(RooflineParams::forTarget(target));
+}
+
+} // namespace tessera::cost

@@ -1,0 +1,368 @@
+//===- Training.cpp - Training and evaluation of cost models --------------===//
+
+#include "tessera/CostModel/Training.h"
+#include "tessera/CostModel/Metrics.h"
+
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <xgboost/c_api.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+using namespace mlir;
+
+namespace tessera::cost {
+
+bool isHeldOut(StringRef group, unsigned percent, StringRef salt) {
+  uint64_t hash = 1469598103934665603ull;
+  for (char c : (salt + "/" + group).str()) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ull;
+  }
+  return hash % 100 < percent;
+}
+
+namespace {
+/// Frees XGBoost handles on scope exit.
+struct BoosterGuard {
+  BoosterHandle booster = nullptr;
+  DMatrixHandle matrix = nullptr;
+  ~BoosterGuard() {
+    if (booster)
+      XGBoosterFree(booster);
+    if (matrix)
+      XGDMatrixFree(matrix);
+  }
+};
+
+std::string lastXGBoostError() { return XGBGetLastError(); }
+
+/// The operator kind of a feature row (the one-hot kind features come first).
+OpKind kindOfRow(const DatasetRow &row) {
+  for (unsigned k = 0; k < kNumOpKinds && k < row.features.size(); ++k)
+    if (row.features[k] > 0.5f)
+      return static_cast<OpKind>(k);
+  return OpKind::Other;
+}
+
+/// Trains one booster on `rows` (grouped when `groups` is non-empty).
+FailureOr<std::string>
+trainBooster(const Dataset &dataset, ArrayRef<size_t> rows,
+             ArrayRef<float> labels, ArrayRef<unsigned> groups,
+             const TrainOptions &options, StringRef objective,
+             std::string *error, llvm::raw_ostream *log) {
+  size_t numColumns = FeatureSchema::size();
+  std::vector<float> matrix(rows.size() * numColumns);
+  for (auto [i, r] : llvm::enumerate(rows))
+    std::copy(dataset.rows[r].features.begin(), dataset.rows[r].features.end(),
+              matrix.begin() + i * numColumns);
+  ArrayRef<std::string> featureNames = FeatureSchema::names();
+  for (size_t c = 0; c < featureNames.size(); ++c) {
+    StringRef name = featureNames[c];
+    if (llvm::any_of(options.ignoredFeatures, [&](const std::string &prefix) {
+          return name.starts_with(prefix);
+        }))
+      for (size_t i = 0; i < rows.size(); ++i)
+        matrix[i * numColumns + c] = NAN;
+  }
+  BoosterGuard guard;
+  auto fail = [&](StringRef what) -> FailureOr<std::string> {
+    if (error)
+      *error = llvm::formatv("XGBoost ({0}): {1}", what, lastXGBoostError());
+    return failure();
+  };
+  if (XGDMatrixCreateFromMat(matrix.data(), rows.size(), numColumns, NAN,
+                             &guard.matrix) != 0)
+    return fail("matrix");
+  if (XGDMatrixSetFloatInfo(guard.matrix, "label", labels.data(),
+                            labels.size()) != 0)
+    return fail("labels");
+  if (!groups.empty() &&
+      XGDMatrixSetUIntInfo(guard.matrix, "group", groups.data(),
+                           groups.size()) != 0)
+    return fail("groups");
+  DMatrixHandle matrices[] = {guard.matrix};
+  if (XGBoosterCreate(matrices, 1, &guard.booster) != 0)
+    return fail("booster");
+  auto set = [&](const char *key, const std::string &value) {
+    return XGBoosterSetParam(guard.booster, key, value.c_str()) == 0;
+  };
+  bool ok =
+      set("objective", objective.str()) && set("tree_method", "hist") &&
+      set("max_depth", std::to_string(options.maxDepth)) &&
+      set("eta", llvm::formatv("{0}", options.eta).str()) &&
+      set("subsample", llvm::formatv("{0}", options.subsample).str()) &&
+      set("colsample_bytree", llvm::formatv("{0}", options.colsample).str()) &&
+      set("min_child_weight",
+          llvm::formatv("{0}", options.minChildWeight).str()) &&
+      set("nthread", std::to_string(options.threads)) &&
+      set("seed", std::to_string(options.seed)) && set("verbosity", "0");
+  if (!ok)
+    return fail("parameters");
+  const char *names[] = {"train"};
+  for (unsigned round = 0; round < options.rounds; ++round) {
+    if (XGBoosterUpdateOneIter(guard.booster, round, guard.matrix) != 0)
+      return fail("training");
+    if (log && (round + 1) % 100 == 0) {
+      const char *evaluation = nullptr;
+      if (XGBoosterEvalOneIter(guard.booster, round, matrices, names, 1,
+                               &evaluation) == 0)
+        *log << "  " << objective << " " << evaluation << "\n";
+    }
+  }
+  bst_ulong length = 0;
+  const char *bytes = nullptr;
+  if (XGBoosterSaveModelToBuffer(guard.booster, "{\"format\": \"ubj\"}",
+                                 &length, &bytes) != 0)
+    return fail("saving");
+  return std::string(bytes, length);
+}
+} // namespace
+
+RooflineParams calibrateRoofline(const Dataset &dataset, ArrayRef<size_t> rows,
+                                 const RooflineParams &defaults) {
+  std::vector<RooflineTerms> terms;
+  std::vector<double> logLatency;
+  for (size_t r : rows) {
+    terms.push_back(rooflineTermsFromFeatures(dataset.rows[r].features));
+    logLatency.push_back(std::log(dataset.rows[r].latencyUs));
+  }
+  RooflineParams best = defaults;
+  double bestError = INFINITY;
+  RooflineParams candidate = defaults;
+  for (int f = 0; f <= 32; ++f) {
+    candidate.scalarFlops = 0.25e9 * std::exp2(f / 4.0);
+    for (int b = -16; b <= 16; ++b) {
+      double scale = std::exp2(b / 4.0);
+      for (int i = 0; i < 4; ++i)
+        candidate.bandwidth[i] = defaults.bandwidth[i] * scale;
+      for (double overhead : {0.02, 0.1, 0.3, 1.0}) {
+        candidate.overheadUs = overhead;
+        double sum = 0;
+        for (size_t i = 0; i < terms.size(); ++i) {
+          double e =
+              std::log(evaluateRoofline(terms[i], candidate)) - logLatency[i];
+          sum += e * e;
+        }
+        if (sum < bestError) {
+          bestError = sum;
+          best = candidate;
+        }
+      }
+    }
+  }
+  return best;
+}
+
+FailureOr<ModelFileContents> trainModel(const Dataset &dataset,
+                                        const TrainOptions &options,
+                                        std::string *error,
+                                        llvm::raw_ostream *log) {
+  if (failed(dataset.checkCurrentSchema(error)))
+    return failure();
+  // Training rows, grouped (the ranker needs each group contiguous).
+  llvm::MapVector<StringRef, std::vector<size_t>> byGroup;
+  size_t heldOutRows = 0, failedRows = 0;
+  llvm::StringSet<> heldOutGroups;
+  for (auto [i, row] : llvm::enumerate(dataset.rows)) {
+    if (!row.isOk()) {
+      ++failedRows;
+      continue;
+    }
+    if (isHeldOut(row.group, options.holdoutPercent, options.holdoutSalt)) {
+      ++heldOutRows;
+      heldOutGroups.insert(row.group);
+      continue;
+    }
+    byGroup[row.group].push_back(i);
+  }
+  const int rooflineIndex = FeatureSchema::indexOf("log2_roofline_us");
+  std::vector<size_t> rows;
+  std::vector<unsigned> groupSizes;
+  std::vector<float> logLabels, relevance;
+  std::bitset<kNumOpKinds> kinds;
+  llvm::StringMap<unsigned> families;
+  for (auto &[group, members] : byGroup) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t r : members) {
+      double l = std::log(dataset.rows[r].latencyUs);
+      lo = std::min(lo, l);
+      hi = std::max(hi, l);
+    }
+    for (size_t r : members) {
+      const DatasetRow &row = dataset.rows[r];
+      rows.push_back(r);
+      double l = std::log(row.latencyUs);
+      double label = l;
+      if (options.residual)
+        label -= std::log(2.0) * row.features[rooflineIndex];
+      logLabels.push_back(static_cast<float>(label));
+      // Relevance 0..31: faster is more relevant (rank:pairwise).
+      relevance.push_back(hi > lo ? std::round(31.0 * (hi - l) / (hi - lo))
+                                  : 0.0f);
+      kinds.set(static_cast<unsigned>(kindOfRow(row)));
+      families[row.family] += 1;
+    }
+    groupSizes.push_back(members.size());
+  }
+  if (rows.size() < 10) {
+    if (error)
+      *error = llvm::formatv("only {0} training rows (status ok, outside the "
+                             "held-out groups); collect more",
+                             rows.size());
+    return failure();
+  }
+  if (log)
+    *log << llvm::formatv("train: {0} rows in {1} groups ({2} held-out rows "
+                          "in {3} groups, {4} failed rows skipped)\n",
+                          rows.size(), groupSizes.size(), heldOutRows,
+                          heldOutGroups.size(), failedRows);
+
+  ModelFileContents contents;
+  contents.name = options.name;
+  contents.residual = options.residual;
+  {
+    SmallVector<StringRef> words;
+    StringRef(dataset.target).split(words, ' ', -1, false);
+    contents.target.kind = words.size() > 0 ? words[0].str() : "cpu";
+    contents.target.arch = words.size() > 1 ? words[1].str() : "";
+  }
+  for (unsigned k = 0; k < kNumOpKinds; ++k)
+    if (kinds.test(k))
+      contents.kinds.push_back(static_cast<OpKind>(k));
+
+  auto start = std::chrono::steady_clock::now();
+  FailureOr<std::string> regressor = trainBooster(
+      dataset, rows, logLabels, {}, options, "reg:squarederror", error, log);
+  if (failed(regressor))
+    return failure();
+  contents.regressor = std::move(*regressor);
+  if (options.rank) {
+    FailureOr<std::string> ranker =
+        trainBooster(dataset, rows, relevance, groupSizes, options,
+                     options.rankObjective, error, log);
+    if (failed(ranker))
+      return failure();
+    contents.ranker = std::move(*ranker);
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+
+  RooflineParams defaults;
+  contents.analytical = calibrateRoofline(dataset, rows, defaults);
+  if (log)
+    *log << llvm::formatv("train: boosters in {0:f1} s; roofline calibrated: "
+                          "{1:e} flop/s, L1 {2:e} B/s, overhead {3} us\n",
+                          seconds, contents.analytical.scalarFlops,
+                          contents.analytical.bandwidth[0],
+                          contents.analytical.overheadUs);
+
+  llvm::json::Object familyCounts;
+  for (auto &entry : families)
+    familyCounts[entry.getKey().str()] = entry.getValue();
+  llvm::json::Array commands, datasets;
+  for (const std::string &command : options.commands)
+    commands.push_back(command);
+  for (const std::string &path : options.datasetPaths)
+    datasets.push_back(path);
+  contents.training = llvm::json::Object{
+      {"datasets", std::move(datasets)},
+      {"dataset_target", dataset.target},
+      {"train_rows", static_cast<int64_t>(rows.size())},
+      {"train_groups", static_cast<int64_t>(groupSizes.size())},
+      {"heldout_rows", static_cast<int64_t>(heldOutRows)},
+      {"heldout_groups", static_cast<int64_t>(heldOutGroups.size())},
+      {"failed_rows", static_cast<int64_t>(failedRows)},
+      {"train_rows_per_family", std::move(familyCounts)},
+      {"holdout",
+       llvm::json::Object{{"percent", options.holdoutPercent},
+                          {"salt", options.holdoutSalt},
+                          {"rule", "fnv1a(salt + '/' + group) % 100 < "
+                                   "percent"}}},
+      {"params",
+       llvm::json::Object{
+           {"rounds", options.rounds},
+           {"max_depth", options.maxDepth},
+           {"eta", options.eta},
+           {"subsample", options.subsample},
+           {"colsample_bytree", options.colsample},
+           {"min_child_weight", options.minChildWeight},
+           {"seed", options.seed},
+           {"regression", options.residual
+                              ? "reg:squarederror on ln(latency_us / "
+                                "roofline_us)"
+                              : "reg:squarederror on ln(latency_us)"},
+           {"rank", options.rank ? "rank:pairwise, relevance "
+                                   "0-31 per group"
+                                 : "none"}}},
+      {"commands", std::move(commands)}};
+  return contents;
+}
+
+EvalSummary evaluatePredictions(const Dataset &dataset, ArrayRef<size_t> rows,
+                                ArrayRef<double> predicted, bool isLatency,
+                                size_t minGroupSize) {
+  EvalSummary summary;
+  llvm::MapVector<StringRef, std::vector<size_t>> byGroup;
+  for (auto [i, r] : llvm::enumerate(rows))
+    byGroup[dataset.rows[r].group].push_back(i);
+  std::vector<double> allPredicted, allMeasured, taus;
+  for (auto &[group, members] : byGroup) {
+    if (members.size() < minGroupSize)
+      continue;
+    std::vector<double> p, m;
+    for (size_t i : members) {
+      p.push_back(predicted[i]);
+      m.push_back(dataset.rows[rows[i]].latencyUs);
+    }
+    GroupMetrics g;
+    g.group = group.str();
+    g.family = dataset.rows[rows[members.front()]].family;
+    g.size = members.size();
+    g.mape = isLatency ? meanAbsolutePercentageError(p, m) : 0;
+    g.kendallTau = kendallTau(p, m);
+    g.pairwiseAccuracy = pairwiseAccuracy(p, m);
+    g.top1 = topKScore(p, m, 1);
+    g.top5 = topKScore(p, m, 5);
+    summary.rows += members.size();
+    allPredicted.insert(allPredicted.end(), p.begin(), p.end());
+    allMeasured.insert(allMeasured.end(), m.begin(), m.end());
+    taus.push_back(g.kendallTau);
+    summary.meanKendallTau += g.kendallTau;
+    summary.meanPairwiseAccuracy += g.pairwiseAccuracy;
+    summary.meanTop1 += g.top1;
+    summary.meanTop5 += g.top5;
+    summary.top1AtLeast90 += g.top1 >= 0.9;
+    summary.top5AtLeast90 += g.top5 >= 0.9;
+    summary.groups.push_back(std::move(g));
+  }
+  size_t n = summary.groups.size();
+  if (n) {
+    summary.meanKendallTau /= n;
+    summary.meanPairwiseAccuracy /= n;
+    summary.meanTop1 /= n;
+    summary.meanTop5 /= n;
+    summary.top1AtLeast90 /= n;
+    summary.top5AtLeast90 /= n;
+    std::sort(taus.begin(), taus.end());
+    summary.medianKendallTau =
+        n % 2 ? taus[n / 2] : 0.5 * (taus[n / 2 - 1] + taus[n / 2]);
+  }
+  summary.mape =
+      isLatency ? meanAbsolutePercentageError(allPredicted, allMeasured) : 0;
+  // Ranking scores are only comparable within a group.
+  if (isLatency) {
+    summary.pooledKendallTau = kendallTau(allPredicted, allMeasured);
+    summary.pooledPairwiseAccuracy =
+        pairwiseAccuracy(allPredicted, allMeasured);
+  }
+  return summary;
+}
+
+} // namespace tessera::cost
