@@ -21,7 +21,8 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.tessera_tools_dir, append_path=True)
 
-tools = ["tessera-opt", "tessera-translate", "tessera-compile", "tessera-run"]
+tools = ["tessera-opt", "tessera-translate", "tessera-compile", "tessera-run",
+         "tessera-cost"]
 llvm_config.add_tool_substitutions(tools, [config.tessera_tools_dir])
 
 config.substitutions.append(("%python", config.tessera_python))

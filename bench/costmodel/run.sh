@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Evaluates the shipped learned cost model beside the roofline (analytical)
+# model on the held-out kernel groups of its dataset, and times batch
+# prediction. Prints the tables of docs/cost-model.md.
+#
+#   bench/costmodel/run.sh [build-dir]
+#
+# The dataset ships as measurements only (costmodel/models/*.measurements.csv.gz);
+# `tessera-cost refeature` recomputes its features with this build's schema.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build}
+tool=$build/bin/tessera-cost
+model=$root/costmodel/models/cpu-x86_64.json
+measurements=$root/costmodel/models/cpu-x86_64.measurements.csv.gz
+[ -x "$tool" ] || { echo "bench: $tool not built (ninja -C $build tessera-cost)" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+gunzip -c "$measurements" > "$work/measurements.csv"
+"$tool" refeature -o "$work/data.csv" "$work/measurements.csv"
+
+echo "## Dataset"
+"$tool" summary "$work/data.csv"
+echo
+echo "## Held-out kernel groups: learned vs analytical"
+"$tool" eval --model "$model" "$work/data.csv" --json "$work/eval.json"
+echo
+echo "## Prediction latency per candidate (describe once, features + XGBoost per candidate, 1 thread)"
+"$tool" bench-predict --model "$model" --candidates 1000
