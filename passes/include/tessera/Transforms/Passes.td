@@ -177,4 +177,48 @@ def TesseraMaterializeMemoryPlanPass
   ];
 }
 
+def TesseraAnnotateCostPass : Pass<"tessera-annotate-cost", "::mlir::ModuleOp"> {
+  let summary = "Record the cost model's latency prediction on every kernel";
+  let description = [{
+    Asks the cost model (costmodel/, `docs/cost-model.md`) for the latency of
+    every linalg operator, under its `#tessera.kernel_config` or the default
+    schedule, and of every outermost `affine.for` nest, and records it as
+    `tessera.cost`. The model is `model=FILE` when given (a missing, corrupt
+    or wrong-schema file is an error), else the registry's model for the
+    module's `#tessera.target` (the host CPU without one); when no model
+    file fits the target, the analytical (roofline) model answers and the
+    pass warns. A kernel of an operator kind the learned model was not
+    trained on gets the analytical prediction, with a warning; a kernel the
+    feature extractor does not know (dynamic shapes, non-affine accesses)
+    gets no attribute, with a warning.
+
+    Before:
+    ```mlir
+    %0 = linalg.matmul ins(%a, %b : tensor<64x32xf32>, tensor<32x48xf32>)
+                       outs(%c : tensor<64x48xf32>) -> tensor<64x48xf32>
+    ```
+    After:
+    ```mlir
+    %0 = linalg.matmul {tessera.cost = #tessera.cost<latency_us = 52.1, source = "xgb-cpu-x86_64-v1">}
+                       ins(%a, %b : tensor<64x32xf32>, tensor<32x48xf32>)
+                       outs(%c : tensor<64x48xf32>) -> tensor<64x48xf32>
+    ```
+  }];
+  let options = [
+    Option<"modelFile", "model", "std::string", /*default=*/"\"\"",
+           "Cost model file (default: the registry's for the target)">,
+    Option<"analytical", "analytical", "bool", /*default=*/"false",
+           "Use the analytical (roofline) model">,
+    Option<"loopNests", "loop-nests", "bool", /*default=*/"true",
+           "Also annotate outermost affine.for loop nests">
+  ];
+  let dependentDialects = ["::mlir::tessera::TesseraDialect"];
+  let statistics = [
+    Statistic<"numAnnotated", "annotated", "Kernels annotated">,
+    Statistic<"numFallbacks", "fallbacks",
+              "Kernels the analytical model predicted instead">,
+    Statistic<"numUnknown", "unknown", "Kernels the cost model cannot describe">
+  ];
+}
+
 #endif // TESSERA_TRANSFORMS_PASSES_TD
