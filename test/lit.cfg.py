@@ -22,7 +22,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.tessera_tools_dir, append_path=True)
 
 tools = ["tessera-opt", "tessera-translate", "tessera-compile", "tessera-run",
-         "tessera-cost"]
+         "tessera-cost", "tessera-plan-memory"]
 llvm_config.add_tool_substitutions(tools, [config.tessera_tools_dir])
 
 config.substitutions.append(("%python", config.tessera_python))

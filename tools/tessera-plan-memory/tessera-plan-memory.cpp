@@ -123,6 +123,9 @@ int main(int argc, char **argv) {
   }
   llvm::SmallVector<llvm::StringRef> budgetNames;
   llvm::SplitString(budgets, budgetNames, ",");
+  for (llvm::StringRef name : budgetNames)
+    if (!resolveBudget(name, 0, 0))
+      return fail("unknown budget '" + name + "'");
 
   mlir::MLIRContext context;
   mlir::DialectRegistry registry;
@@ -156,11 +159,8 @@ int main(int argc, char **argv) {
     uint64_t peak = memory::getNoSpillPeak(graph, spm);
 
     for (llvm::StringRef budgetName : budgetNames) {
-      std::optional<uint64_t> capacity =
-          resolveBudget(budgetName, minimum, peak);
-      if (!capacity)
-        return fail("unknown budget '" + budgetName + "'");
-      spm.capacity = *capacity;
+      uint64_t capacity = *resolveBudget(budgetName, minimum, peak);
+      spm.capacity = capacity;
       for (memory::PlannerKind kind : kinds) {
         memory::PlannerOptions options;
         options.kind = kind;
@@ -171,7 +171,7 @@ int main(int argc, char **argv) {
             {"model", llvm::sys::path::filename(inputPath)},
             {"weights", includeWeights ? "in" : "out"},
             {"budget", budgetName},
-            {"spm_bytes", *capacity},
+            {"spm_bytes", capacity},
             {"mr_bytes", minimum},
             {"mp_bytes", peak},
             {"operators", static_cast<int64_t>(graph.numOperators())},
@@ -195,6 +195,12 @@ int main(int argc, char **argv) {
           if (result->relaxationBound)
             row["relaxation_bound_nc_bytes"] = *result->relaxationBound;
           row["verified"] = true;
+          if (!result->warnings.empty()) {
+            llvm::json::Array warnings;
+            for (const std::string &warning : result->warnings)
+              warnings.push_back(warning);
+            row["warnings"] = std::move(warnings);
+          }
         }
         llvm::outs() << llvm::formatv("{0}\n",
                                       llvm::json::Value(std::move(row)));
