@@ -150,3 +150,37 @@ func.func @fused(%x: tensor<8xf32> {tessera.name = "x"}) -> tensor<8xf32> {
   } -> tensor<8xf32> loc("relu (Relu)")
   return %relu : tensor<8xf32>
 }
+
+// -----
+
+// One zero fill of one empty tensor initialises two reductions (as CSE
+// leaves the accumulators of equal-shaped convolutions): each gets a fill
+// and an empty tensor of its own, so bufferization cannot give one
+// operator's accumulator the buffer of a tensor the plan keeps elsewhere.
+// CHECK-LABEL: func.func @shared_init
+// CHECK: %[[E0:.*]] = tensor.empty() : tensor<4xf32>
+// CHECK: %[[E1:.*]] = tensor.empty() : tensor<4xf32>
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[E1]] : tensor<4xf32>)
+// CHECK: tessera.step 0 "a"
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[E0]] : tensor<4xf32>)
+// CHECK: tessera.step 1 "b"
+#rows = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+func.func @shared_init(%x: tensor<4x8xf32> {tessera.name = "x"}, %y: tensor<4x8xf32> {tessera.name = "y"}) -> (tensor<4xf32>, tensor<4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  %a = linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<4x8xf32>) outs(%init : tensor<4xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %s = arith.addf %o, %v : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32> loc("a")
+  %b = linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%y : tensor<4x8xf32>) outs(%init : tensor<4xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %s = arith.addf %o, %v : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32> loc("b")
+  return %a, %b : tensor<4xf32>, tensor<4xf32>
+}

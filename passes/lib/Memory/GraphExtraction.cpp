@@ -150,16 +150,20 @@ static std::string getOperatorName(ArrayRef<Operation *> members, unsigned id) {
 }
 
 void mlir::tessera::splitSharedInitialisers(func::FuncOp func) {
-  for (Operation &op : llvm::make_early_inc_range(func.getBody().getOps())) {
-    if (!isa<linalg::FillOp, tensor::EmptyOp>(op) || op.getNumResults() != 1 ||
-        op.getResult(0).hasOneUse() || op.getResult(0).use_empty())
-      continue;
-    SmallVector<OpOperand *> uses = llvm::map_to_vector(
-        op.getResult(0).getUses(), [](OpOperand &use) { return &use; });
-    OpBuilder builder(&op);
-    for (OpOperand *use : llvm::drop_begin(uses))
-      use->set(builder.clone(op)->getResult(0));
-  }
+  // Users before definitions: the copies of a shared fill all read its
+  // empty tensor, which is split when the walk reaches it.
+  for (Block &block : func.getBody())
+    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block))) {
+      if (!isa<linalg::FillOp, tensor::EmptyOp>(op) ||
+          op.getNumResults() != 1 || op.getResult(0).hasOneUse() ||
+          op.getResult(0).use_empty())
+        continue;
+      SmallVector<OpOperand *> uses = llvm::map_to_vector(
+          op.getResult(0).getUses(), [](OpOperand &use) { return &use; });
+      OpBuilder builder(&op);
+      for (OpOperand *use : llvm::drop_begin(uses))
+        use->set(builder.clone(op)->getResult(0));
+    }
 }
 
 static LogicalResult checkSupported(func::FuncOp func) {

@@ -59,7 +59,9 @@ std::string getLocationName(Location loc, StringRef fallback);
 /// Gives every linalg.fill and tensor.empty with several uses a copy per
 /// use, so that each initialiser belongs to one operator and each operator
 /// result gets a buffer of its own in bufferization (a shared empty tensor
-/// would let two planned tensors share one off-chip buffer). Run it before
+/// would let two planned tensors share one off-chip buffer, or an operator's
+/// accumulator share a planned tensor's buffer). A shared fill of a shared
+/// empty tensor gives a fill and an empty tensor per use. Run it before
 /// extractGraph.
 void splitSharedInitialisers(func::FuncOp func);
 
