@@ -24,7 +24,11 @@ echo "## Dataset"
 "$tool" summary "$work/data.csv"
 echo
 echo "## Held-out kernel groups: learned vs analytical"
-"$tool" eval --model "$model" "$work/data.csv" --json "$work/eval.json"
+"$tool" eval --model "$model" "$work/data.csv" --json "$work/eval.json" \
+  --predictions "$work/predictions.csv"
+echo
+echo "## Held-out pairs by measured latency ratio (learned regression)"
+/usr/bin/python3 "$root/bench/costmodel/pairs_by_ratio.py" "$work/predictions.csv"
 echo
 echo "## Prediction latency per candidate (describe once, features + XGBoost per candidate, 1 thread)"
 "$tool" bench-predict --model "$model" --candidates 1000
