@@ -98,6 +98,13 @@ RooflineParams RooflineParams::fromJSON(const llvm::json::Object &object,
   return params;
 }
 
+bool RooflineParams::isValid() const {
+  auto positive = [](double v) { return std::isfinite(v) && v > 0; };
+  return positive(scalarFlops) && simdLanes >= 1 &&
+         llvm::all_of(bandwidth, positive) && std::isfinite(overheadUs) &&
+         overheadUs >= 0;
+}
+
 double evaluateRoofline(const RooflineTerms &terms,
                         const RooflineParams &params) {
   double lanes = std::min<double>(terms.effectiveLanes, params.simdLanes);
@@ -245,6 +252,9 @@ LearnedCostModel::load(StringRef path, std::string *error) {
   }
   if (const llvm::json::Object *analytical = root->getObject("analytical"))
     model->analytical = RooflineParams::fromJSON(*analytical, RooflineParams());
+  if (!model->analytical.isValid())
+    return fail("the analytical parameters are out of range (rates and "
+                "SIMD lanes must be positive, the overhead not negative)");
   if (const llvm::json::Array *kinds = root->getArray("op_kinds")) {
     for (const llvm::json::Value &kind : *kinds) {
       std::optional<StringRef> name = kind.getAsString();
@@ -287,6 +297,12 @@ LearnedCostModel::load(StringRef path, std::string *error) {
     if (llvm::Error e = llvm::decodeBase64(*data, compressed))
       return failBooster("is not valid base64: " +
                          llvm::toString(std::move(e)));
+    // zlib cannot expand by more than 1032:1; a larger size is corrupt (and
+    // would be allocated before decompression fails).
+    if (static_cast<uint64_t>(*size) > compressed.size() * 1032ull + 64)
+      return failBooster(llvm::formatv("records {0} uncompressed bytes, "
+                                       "impossible for {1} compressed bytes",
+                                       *size, compressed.size()));
     SmallVector<uint8_t> bytes;
     if (llvm::Error e = llvm::compression::zlib::decompress(
             ArrayRef<uint8_t>(
@@ -312,12 +328,16 @@ LearnedCostModel::load(StringRef path, std::string *error) {
       return failure();
   }
   // A booster of another feature count would predict garbage silently.
-  bst_ulong numFeatures = 0;
-  if (XGBoosterGetNumFeature(model->regressor, &numFeatures) != 0 ||
-      numFeatures != FeatureSchema::size())
-    return fail(llvm::formatv("the regression booster takes {0} features, "
-                              "the schema has {1}",
-                              numFeatures, FeatureSchema::size()));
+  for (auto [which, handle] :
+       {std::pair<StringRef, void *>("regression", model->regressor),
+        std::pair<StringRef, void *>("rank", model->ranker)}) {
+    bst_ulong numFeatures = 0;
+    if (handle && (XGBoosterGetNumFeature(handle, &numFeatures) != 0 ||
+                   numFeatures != FeatureSchema::size()))
+      return fail(llvm::formatv("the {0} booster takes {1} features, the "
+                                "schema has {2}",
+                                which, numFeatures, FeatureSchema::size()));
+  }
   return model;
 }
 
@@ -400,11 +420,13 @@ void LearnedCostModel::predictBatch(ArrayRef<const KernelDescription *> kernels,
   SmallVector<double> latency(learned.size());
   predictFeatures(rows, learned.size(), latency);
   for (auto [j, i] : llvm::enumerate(learned)) {
-    if (std::isnan(latency[j])) {
+    if (!std::isfinite(latency[j]) || latency[j] < 0) {
       out[i].latencyUs = predictRooflineUs(*kernels[i], analytical);
       out[i].source = "analytical";
       out[i].fallbackReason =
-          llvm::formatv("XGBoost failed: {0}", XGBGetLastError()).str();
+          std::isnan(latency[j])
+              ? llvm::formatv("XGBoost failed: {0}", XGBGetLastError()).str()
+              : "the learned prediction is not a finite latency";
       continue;
     }
     out[i].latencyUs = latency[j];
@@ -503,16 +525,23 @@ SmallVector<std::string> CostModelRegistry::getSearchPaths() const {
 }
 
 /// Reads the "backend" and "target" of a model file without loading it.
+/// False for a file that is not a model file; `problem`, when given, then
+/// says why if the file could not be read or is not JSON at all.
 static bool peekModelFile(StringRef path, std::string &backend,
-                          TargetDesc &target) {
+                          TargetDesc &target, std::string *problem = nullptr) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
-  if (!buffer)
+  if (!buffer) {
+    if (problem)
+      *problem = buffer.getError().message();
     return false;
+  }
   // The header precedes the boosters; parsing the whole file is simplest.
   llvm::Expected<llvm::json::Value> parsed =
       llvm::json::parse((*buffer)->getBuffer());
   if (!parsed) {
-    llvm::consumeError(parsed.takeError());
+    std::string message = llvm::toString(parsed.takeError());
+    if (problem)
+      *problem = "not valid JSON: " + message;
     return false;
   }
   const llvm::json::Object *root = parsed->getAsObject();
@@ -563,10 +592,13 @@ CostModelRegistry::getModelFor(const TargetDesc &target, std::string *warning) {
         files.push_back(it->path());
     llvm::sort(files);
     for (const std::string &file : files) {
-      std::string backend;
+      std::string backend, problem;
       TargetDesc fileTarget;
-      if (!peekModelFile(file, backend, fileTarget))
+      if (!peekModelFile(file, backend, fileTarget, &problem)) {
+        if (!problem.empty())
+          problems += "; skipped '" + file + "': " + problem;
         continue;
+      }
       if (fileTarget.kind != target.kind ||
           (!target.arch.empty() && fileTarget.arch != target.arch))
         continue;

@@ -121,13 +121,14 @@ LogicalResult Dataset::checkCurrentSchema(std::string *error) const {
   return success();
 }
 
+/// A finite decimal number, the whole cell (no spaces, nan or inf).
 static bool parseNumber(StringRef text, double &value) {
-  if (text.empty())
+  if (text.empty() || llvm::isSpace(text.front()))
     return false;
   std::string copy = text.str();
   char *end = nullptr;
   value = std::strtod(copy.c_str(), &end);
-  return end && *end == '\0';
+  return end && *end == '\0' && std::isfinite(value);
 }
 
 FailureOr<Dataset> Dataset::read(StringRef path, std::string *error) {

@@ -11,6 +11,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -304,6 +305,10 @@ FailureOr<KernelDescription> describeOperator(Operation *op,
       }))
     return fail(llvm::formatv("'{0}' has a dynamic or empty iteration domain",
                               op->getName().getStringRef()));
+  if (d.domain.empty())
+    return fail(llvm::formatv("'{0}' has no loops (0-d operands): there is "
+                              "no loop nest to describe",
+                              op->getName().getStringRef()));
   for (utils::IteratorType type : linalgOp.getIteratorTypesArray())
     d.isReduction.push_back(type == utils::IteratorType::reduction);
 
@@ -365,10 +370,16 @@ FailureOr<KernelDescription> describeOperator(Operation *op,
   d.kind = classifyNamedOp(op, d);
   tokenizeOperation(op, d.opTokens);
 
-  auto config =
-      op->getAttrOfType<mlir::tessera::KernelConfigAttr>(kKernelConfigAttrName);
-  if (!config)
+  mlir::tessera::KernelConfigAttr config;
+  if (Attribute attr = op->getAttr(kKernelConfigAttrName)) {
+    config = dyn_cast<mlir::tessera::KernelConfigAttr>(attr);
+    if (!config)
+      return fail(llvm::formatv("'{0}': '{1}' is not a #tessera.kernel_config",
+                                op->getName().getStringRef(),
+                                kKernelConfigAttrName));
+  } else {
     config = getDefaultKernelConfig(op->getContext(), numDims);
+  }
   std::string scheduleError;
   if (failed(setSchedule(d, config, &scheduleError)))
     return fail(llvm::formatv("'{0}': {1}", op->getName().getStringRef(),
@@ -540,10 +551,13 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
       operands = llvm::to_vector(writeOp.getMapOperands());
       accessType = writeOp.getValueToStore().getType();
       write = true;
-    } else if (isa<memref::LoadOp, memref::StoreOp>(op)) {
-      return WalkResult::interrupt();
-    } else {
+    } else if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
+               isMemoryEffectFree(op)) {
       return WalkResult::advance();
+    } else {
+      // memref.load/store, vector transfers, copies, calls: accesses the
+      // features cannot see.
+      return WalkResult::interrupt();
     }
     auto type = dyn_cast<MemRefType>(memref.getType());
     if (!type || !type.hasStaticShape())
@@ -585,7 +599,8 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
   });
   if (walk.wasInterrupted())
     return fail("the loop nest has an access that is not an affine "
-                "load/store of a static memref with linear indices");
+                "load/store of a static memref with linear indices (or an "
+                "operation with other memory effects)");
   for (auto &[memref, id] : bufferIds) {
     if (isWritten.lookup(memref))
       ++d.numOutputs;

@@ -943,6 +943,16 @@ FailureOr<KernelSource> generateKernel(const KernelVariant &variant,
       *error = "unknown kernel family '" + variant.family + "'";
     return failure();
   }
+  std::vector<Shape> grid = family->grid();
+  if (grid.empty() || variant.shape.size() != grid.front().size() ||
+      llvm::any_of(variant.shape, [](int64_t d) { return d <= 0; })) {
+    if (error)
+      *error =
+          llvm::formatv("a '{0}' kernel takes {1} positive dimensions",
+                        variant.family, grid.empty() ? 0 : grid.front().size())
+              .str();
+    return failure();
+  }
   std::string cfg = compactConfigToAttrText(variant.config);
   KernelSource source;
   std::string body = family->emit(variant.shape, cfg, source.argShapes);

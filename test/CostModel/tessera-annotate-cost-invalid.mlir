@@ -8,18 +8,26 @@
 // RUN: sed -e 's/"fingerprint": "[0-9a-f]*"/"fingerprint": "0123456789abcdef"/' %tessera_src/costmodel/models/cpu-x86_64.json > %t/schema.json
 // RUN: not tessera-opt %s -tessera-annotate-cost="model=%t/schema.json" 2>&1 | FileCheck %s --check-prefix=SCHEMA
 // RUN: tessera-opt %s -tessera-annotate-cost="model=%tessera_src/costmodel/models/cpu-x86_64.json" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
-// RUN: env TESSERA_COST_MODEL_PATH=%t tessera-opt %S/Inputs/fpga.mlir -tessera-annotate-cost 2>&1 | FileCheck %s --check-prefix=FALLBACK
+// RUN: mkdir -p %t/empty && env TESSERA_COST_MODEL_PATH=%t/empty tessera-opt %S/Inputs/fpga.mlir -tessera-annotate-cost 2>&1 | FileCheck %s --check-prefix=FALLBACK
 
 // MISSING: error: tessera-annotate-cost: model file '{{.*}}none.json' does not exist
 // CORRUPT: error: tessera-annotate-cost: model file '{{.*}}corrupt.json': not valid JSON
 // SCHEMA: error: tessera-annotate-cost: model file '{{.*}}schema.json': trained on feature schema v1 (0123456789abcdef); this build computes schema v1
 // UNKNOWN: warning: tessera-annotate-cost: not annotated: 'linalg.copy' has a dynamic or empty iteration domain
+// UNKNOWN: warning: tessera-annotate-cost: not annotated: 'linalg.fill' has no loops (0-d operands)
 // UNKNOWN: linalg.copy ins
+// UNKNOWN: linalg.fill ins
 // UNKNOWN-NOT: tessera.cost
 // FALLBACK: warning: tessera-annotate-cost: no cost model file for target 'fpga'; using the analytical (roofline) model
 // FALLBACK: linalg.add {tessera.cost = #tessera.cost<latency_us = {{[0-9.e+-]+}}, source = "analytical">}
 
 func.func @dynamic(%a: memref<?x4xf32>, %b: memref<?x4xf32>) {
   linalg.copy ins(%a : memref<?x4xf32>) outs(%b : memref<?x4xf32>)
+  return
+}
+
+func.func @scalar(%acc: memref<f32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%acc : memref<f32>)
   return
 }

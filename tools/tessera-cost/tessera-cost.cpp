@@ -752,10 +752,11 @@ static int runRefeatureCommand(MLIRContext &ctx) {
     KernelVariant variant;
     variant.family = row.family;
     variant.config = row.config;
-    StringRef shape = StringRef(row.group).drop_front(row.family.size() + 1);
+    bool ok = StringRef(row.group).starts_with(row.family + "_");
+    StringRef shape =
+        ok ? StringRef(row.group).drop_front(row.family.size() + 1) : "";
     SmallVector<StringRef> dims;
     shape.split(dims, 'x', -1, false);
-    bool ok = StringRef(row.group).starts_with(row.family + "_");
     for (StringRef dim : dims) {
       int64_t value;
       ok &= !dim.getAsInteger(10, value);

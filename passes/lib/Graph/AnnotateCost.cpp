@@ -14,6 +14,8 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "llvm/ADT/APFloat.h"
 
+#include <cmath>
+
 namespace mlir::tessera {
 #define GEN_PASS_DEF_TESSERAANNOTATECOSTPASS
 #include "tessera/Transforms/Passes.h.inc"
@@ -90,6 +92,13 @@ struct AnnotateCostPass
 
     MLIRContext *ctx = &getContext();
     for (auto [op, prediction] : llvm::zip(ops, predictions)) {
+      if (!std::isfinite(prediction.latencyUs) || prediction.latencyUs < 0) {
+        op->emitWarning("tessera-annotate-cost: not annotated: the ")
+            << prediction.source << " model predicts " << prediction.latencyUs
+            << " us";
+        ++numUnknown;
+        continue;
+      }
       if (!prediction.fallbackReason.empty()) {
         op->emitWarning("tessera-annotate-cost: ")
             << prediction.fallbackReason << "; using the analytical model";

@@ -65,6 +65,9 @@ struct RooflineParams {
   /// Fixed cost of one kernel call, in microseconds.
   double overheadUs = 0.1;
 
+  /// Rates, bandwidths and lanes positive and finite, overhead not negative
+  /// (else a prediction could be infinite or negative).
+  bool isValid() const;
   /// Defaults for a target (CPU: SIMD lanes from vector_bits).
   static RooflineParams forTarget(const TargetDesc &target);
   llvm::json::Object toJSON() const;
