@@ -9,6 +9,9 @@ parser.add_argument("--solver", required="--help" not in sys.argv)
 parser.add_argument("--nc", type=int, help="expected NC bytes")
 parser.add_argument("--optimal", action="store_true")
 parser.add_argument("--no-weights", action="store_true")
+parser.add_argument("--warned-unless-optimal", action="store_true",
+                    help="a plan not proven optimal must carry a warning "
+                    "naming the time limit and the gap")
 args = parser.parse_args()
 
 report = json.load(open(args.report))
@@ -26,6 +29,9 @@ if args.optimal:
     check(report["proven_optimal"] and report.get("gap", 1) == 0, "not optimal")
     check(report["relaxation_bound_nc_bytes"] <= report["nc_bytes"], "bound")
 check(report["include_weights"] == (not args.no_weights), "include_weights")
+if args.warned_unless_optimal and not report["proven_optimal"]:
+    check(any("time limit" in w and "gap" in w for w in report["warnings"]),
+          "a plan not proven optimal without a time-limit warning")
 steps = report["steps"]
 check(len(steps) == report["operators"], "one entry per step")
 check(steps[0]["loads"], "the first step loads nothing")
