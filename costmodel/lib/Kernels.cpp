@@ -944,11 +944,10 @@ FailureOr<KernelSource> generateKernel(const KernelVariant &variant,
     return failure();
   }
   std::vector<Shape> grid = family->grid();
-  if (grid.empty() || variant.shape.size() != grid.front().size() ||
-      llvm::any_of(variant.shape, [](int64_t d) { return d <= 0; })) {
+  if (grid.empty() || variant.shape.size() != grid.front().size()) {
     if (error)
       *error =
-          llvm::formatv("a '{0}' kernel takes {1} positive dimensions",
+          llvm::formatv("a '{0}' kernel's shape has {1} numbers",
                         variant.family, grid.empty() ? 0 : grid.front().size())
               .str();
     return failure();
