@@ -174,9 +174,9 @@ def summary(rows):
         if base and row["nc_bytes"] > min(base):
             worse += 1
     out.append(f"plans worse than their warm start: {worse}")
-    timed_out = [row for row in rows if row.get("warnings")]
-    out.append(f"solves that reached a time limit (best verified plan kept, "
-               f"warning with the gap): {len(timed_out)}")
+    warned = [row for row in rows if row.get("warnings")]
+    out.append(f"solves with a warning (a time limit reached, with the gap; "
+               f"a model too large to build): {len(warned)}")
     infeasible = [row for row in rows
                   if "error" in row and "bytes of scratchpad" in row["error"]]
     errors = [row for row in rows

@@ -225,15 +225,11 @@ tessera::memory::planMemory(const Graph &graph, const PlannerOptions &options) {
     result.solverBound = std::min(best, nc);
     result.gap = nc > 0 ? (nc - *result.solverBound) / nc : 0.0;
     if (*result.gap <= 1e-9) {
-      // A time-out warning would state a gap the bound has closed.
-      size_t before = result.warnings.size();
-      llvm::erase_if(result.warnings, [](const std::string &warning) {
-        return llvm::StringRef(warning).contains("gap");
-      });
-      if (result.warnings.size() != before)
-        result.warnings.push_back("the ILP stopped at its time limit, but the "
-                                  "capacity-only relaxation proves the plan "
-                                  "optimal");
+      // The solver's time-out warnings stated the gap it knew; say that the
+      // bound closed it.
+      if (!result.provenOptimal && !result.warnings.empty())
+        result.warnings.push_back("the capacity-only relaxation proves the "
+                                  "plan optimal (NC gap 0%)");
       result.provenOptimal = true;
     }
   }
