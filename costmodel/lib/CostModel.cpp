@@ -43,16 +43,19 @@ TargetDesc TargetDesc::host() {
   target.kind = "cpu";
   llvm::Triple triple(llvm::sys::getProcessTriple());
   target.arch = normalizeArch(triple.getArchName());
+  target.cpu = llvm::sys::getHostCPUName().str();
   return target;
 }
 
 TargetDesc TargetDesc::fromAttr(mlir::tessera::TargetAttr attr) {
   TargetDesc target;
   target.kind = mlir::tessera::stringifyTargetKind(attr.getKind()).str();
-  if (attr.getArch())
+  if (attr.getArch()) {
     target.arch = normalizeArch(attr.getArch().getValue());
-  else if (target.kind == "cpu")
+  } else if (target.kind == "cpu") {
     target.arch = host().arch;
+    target.cpu = host().cpu;
+  }
   target.vectorBits = attr.getVectorBits();
   target.cores = attr.getCores();
   return target;
@@ -249,6 +252,7 @@ LearnedCostModel::load(StringRef path, std::string *error) {
   if (const llvm::json::Object *target = root->getObject("target")) {
     model->target.kind = target->getString("kind").value_or("cpu").str();
     model->target.arch = normalizeArch(target->getString("arch").value_or(""));
+    model->target.cpu = target->getString("cpu").value_or("").str();
   }
   if (const llvm::json::Object *analytical = root->getObject("analytical"))
     model->analytical = RooflineParams::fromJSON(*analytical, RooflineParams());
@@ -454,13 +458,16 @@ LogicalResult writeModelFile(StringRef path, const ModelFileContents &contents,
   llvm::json::Object boosters{{"regression", encode(contents.regressor)}};
   if (!contents.ranker.empty())
     boosters["rank"] = encode(contents.ranker);
+  llvm::json::Object target{{"kind", contents.target.kind},
+                            {"arch", contents.target.arch}};
+  if (!contents.target.cpu.empty())
+    target["cpu"] = contents.target.cpu;
   llvm::json::Object root{
       {"format", kModelFileFormat},
       {"format_version", kModelFileVersion},
       {"backend", "xgboost"},
       {"name", contents.name},
-      {"target", llvm::json::Object{{"kind", contents.target.kind},
-                                    {"arch", contents.target.arch}}},
+      {"target", std::move(target)},
       {"feature_schema",
        llvm::json::Object{{"version", FeatureSchema::kVersion},
                           {"fingerprint", FeatureSchema::fingerprint()},
@@ -552,6 +559,7 @@ static bool peekModelFile(StringRef path, std::string &backend,
   if (const llvm::json::Object *t = root->getObject("target")) {
     target.kind = t->getString("kind").value_or("cpu").str();
     target.arch = normalizeArch(t->getString("arch").value_or(""));
+    target.cpu = t->getString("cpu").value_or("").str();
   }
   return true;
 }
@@ -582,6 +590,12 @@ CostModelRegistry::loadFile(StringRef path, std::string *error) {
 
 std::unique_ptr<CostModel>
 CostModelRegistry::getModelFor(const TargetDesc &target, std::string *warning) {
+  // Model files of the target's kind and architecture, in search order.
+  struct Candidate {
+    std::string path;
+    std::string cpu;
+  };
+  SmallVector<Candidate> candidates;
   std::string problems;
   for (const std::string &dir : getSearchPaths()) {
     std::error_code ec;
@@ -599,11 +613,21 @@ CostModelRegistry::getModelFor(const TargetDesc &target, std::string *warning) {
           problems += "; skipped '" + file + "': " + problem;
         continue;
       }
-      if (fileTarget.kind != target.kind ||
-          (!target.arch.empty() && fileTarget.arch != target.arch))
+      if (fileTarget.kind == target.kind &&
+          (target.arch.empty() || fileTarget.arch == target.arch))
+        candidates.push_back({file, fileTarget.cpu});
+    }
+  }
+  // A model of the target's CPU first, then the family's models (no CPU).
+  for (bool ofTheCPU : {true, false}) {
+    for (const Candidate &candidate : candidates) {
+      bool fits = ofTheCPU ? !target.cpu.empty() && candidate.cpu == target.cpu
+                           : candidate.cpu.empty();
+      if (!fits)
         continue;
       std::string error;
-      FailureOr<std::unique_ptr<CostModel>> model = loadFile(file, &error);
+      FailureOr<std::unique_ptr<CostModel>> model =
+          loadFile(candidate.path, &error);
       if (succeeded(model))
         return std::move(*model);
       problems += "; " + error;

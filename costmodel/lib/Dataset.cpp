@@ -21,8 +21,9 @@ static const char *const kFixedColumns[kDatasetFixedColumns] = {
     "key",        "group", "family",  "config",  "status",
     "latency_us", "noise", "repeats", "rejected"};
 
-Dataset Dataset::create(StringRef target) {
+Dataset Dataset::create(StringRef target, StringRef latencyStatistic) {
   Dataset dataset;
+  dataset.latencyStatistic = latencyStatistic.str();
   dataset.schemaVersion = FeatureSchema::kVersion;
   dataset.schemaFingerprint = FeatureSchema::fingerprint().str();
   dataset.target = target.str();
@@ -37,6 +38,8 @@ std::string Dataset::header() const {
   os << "# feature-schema " << schemaVersion << " " << schemaFingerprint
      << "\n";
   os << "# target " << target << "\n";
+  if (latencyStatistic != kLegacyLatencyStatistic)
+    os << "# latency " << latencyStatistic << "\n";
   for (unsigned i = 0; i < kDatasetFixedColumns; ++i)
     os << (i ? "," : "") << kFixedColumns[i];
   for (const std::string &name : featureNames)
@@ -173,6 +176,13 @@ FailureOr<Dataset> Dataset::read(StringRef path, std::string *error) {
         dataset.schemaFingerprint = words[2].str();
       } else if (words.size() >= 2 && words[0] == "target") {
         dataset.target = line.drop_front().trim().drop_front(6).trim().str();
+      } else if (words.size() == 2 && words[0] == "latency") {
+        if (words[1] != kCollectedLatencyStatistic &&
+            words[1] != kLegacyLatencyStatistic)
+          return fail(llvm::formatv("unknown latency statistic '{0}' "
+                                    "(min or median)",
+                                    words[1]));
+        dataset.latencyStatistic = words[1].str();
       }
       continue;
     }
@@ -290,14 +300,16 @@ FailureOr<Dataset> mergeDatasets(ArrayRef<std::string> paths,
       merged->schemaVersion = dataset->schemaVersion;
       merged->schemaFingerprint = dataset->schemaFingerprint;
       merged->target = dataset->target;
+      merged->latencyStatistic = dataset->latencyStatistic;
       merged->featureNames = dataset->featureNames;
     } else if (dataset->schemaFingerprint != merged->schemaFingerprint ||
                dataset->featureNames != merged->featureNames ||
-               dataset->target != merged->target) {
+               dataset->target != merged->target ||
+               dataset->latencyStatistic != merged->latencyStatistic) {
       if (error)
-        *error = llvm::formatv("{0}: feature schema, columns or target "
-                               "differ from {1}'s; shards must come from one "
-                               "collection",
+        *error = llvm::formatv("{0}: feature schema, columns, target or "
+                               "latency statistic differ from {1}'s; shards "
+                               "must come from one collection",
                                path, paths.front());
       return failure();
     }

@@ -231,6 +231,15 @@ FailureOr<ModelFileContents> trainModel(const Dataset &dataset,
     StringRef(dataset.target).split(words, ' ', -1, false);
     contents.target.kind = words.size() > 0 ? words[0].str() : "cpu";
     contents.target.arch = words.size() > 1 ? words[1].str() : "";
+    if (options.cpuSpecific)
+      contents.target.cpu = words.size() > 2 ? words[2].str() : "";
+  }
+  if (options.cpuSpecific && contents.target.cpu.empty()) {
+    if (error)
+      *error = llvm::formatv("the dataset's target '{0}' names no CPU; a "
+                             "model for its CPU needs one",
+                             dataset.target);
+    return failure();
   }
   for (unsigned k = 0; k < kNumOpKinds; ++k)
     if (kinds.test(k))
@@ -274,6 +283,7 @@ FailureOr<ModelFileContents> trainModel(const Dataset &dataset,
   contents.training = llvm::json::Object{
       {"datasets", std::move(datasets)},
       {"dataset_target", dataset.target},
+      {"latency_statistic", dataset.latencyStatistic},
       {"train_rows", static_cast<int64_t>(rows.size())},
       {"train_groups", static_cast<int64_t>(groupSizes.size())},
       {"heldout_rows", static_cast<int64_t>(heldOutRows)},

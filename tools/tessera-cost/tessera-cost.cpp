@@ -162,6 +162,11 @@ static cl::opt<bool> absoluteLabel(
     "absolute",
     cl::desc("Regress ln(latency) instead of ln(latency / roofline)"),
     cl::sub(trainCmd));
+static cl::opt<bool> forCPU(
+    "for-cpu",
+    cl::desc("A model for the dataset's CPU only (the registry prefers it on "
+             "that CPU), not for the whole architecture family"),
+    cl::sub(trainCmd));
 static cl::opt<unsigned> minChildWeight("min-child-weight",
                                         cl::desc("XGBoost min_child_weight"),
                                         cl::init(2), cl::sub(trainCmd));
@@ -396,6 +401,7 @@ static int runTrainCommand(int argc, char **argv) {
   options.holdoutSalt = holdoutSalt;
   options.rank = !noRank;
   options.residual = !absoluteLabel;
+  options.cpuSpecific = forCPU;
   options.rankObjective = rankObjective;
   options.ignoredFeatures.assign(ignoreFeatures.begin(), ignoreFeatures.end());
   options.minChildWeight = minChildWeight;
@@ -741,7 +747,7 @@ static int runRefeatureCommand(MLIRContext &ctx) {
   FailureOr<Dataset> input = Dataset::read(inputFiles.front(), &error);
   if (failed(input))
     return fail(error);
-  Dataset output = Dataset::create(input->target);
+  Dataset output = Dataset::create(input->target, input->latencyStatistic);
   size_t dropped = 0;
   for (DatasetRow &row : input->rows) {
     if (!row.isOk()) {

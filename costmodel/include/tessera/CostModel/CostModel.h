@@ -4,8 +4,9 @@
 // #tessera.kernel_config, or loop nests. Two models implement it: the learned
 // XGBoost model (a model file trained by `tessera-cost train`) and the
 // roofline model, the analytical fallback. The registry picks the model for a
-// target: the first model file in the search path whose target matches, else
-// the roofline model with a warning. Passes use only this header.
+// target: a model file for its CPU, else the first one for its architecture
+// family, else the roofline model with a warning. Passes use only this
+// header.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,12 +41,15 @@ struct Prediction {
 struct TargetDesc {
   std::string kind = "cpu";
   std::string arch;
+  /// The CPU (LLVM's name, "znver4"); empty when unknown. A model file with a
+  /// CPU is for that CPU only.
+  std::string cpu;
   int64_t vectorBits = 0;
   int64_t cores = 0;
 
   /// The host CPU.
   static TargetDesc host();
-  /// From a #tessera.target attribute (an empty arch of a CPU is the host's).
+  /// From a #tessera.target attribute (a CPU without an arch is the host).
   static TargetDesc fromAttr(mlir::tessera::TargetAttr attr);
   /// "cpu-x86_64", "gpu-sm_90", "fpga".
   std::string key() const;
@@ -194,9 +198,11 @@ mlir::LogicalResult writeModelFile(llvm::StringRef path,
 
 /// Finds and loads cost models per target. Model files are looked up in
 /// $TESSERA_COST_MODEL_PATH (colon-separated directories), the installed
-/// share/tessera/costmodel and the source tree's costmodel/models; the first
-/// file whose target matches wins. Other backends (a GPU or FPGA model of
-/// another format) register a loader for their `backend` name.
+/// share/tessera/costmodel and the source tree's costmodel/models. A file for
+/// the target's CPU wins; else the first file (directories in order, names
+/// sorted) for the kind and architecture that names no CPU. Other backends (a
+/// GPU or FPGA model of another format) register a loader for their `backend`
+/// name.
 class CostModelRegistry {
 public:
   using Loader = std::function<mlir::FailureOr<std::unique_ptr<CostModel>>(

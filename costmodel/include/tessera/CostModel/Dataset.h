@@ -7,12 +7,17 @@
 //   # tessera-cost-dataset 1
 //   # feature-schema 1 0123456789abcdef
 //   # target cpu x86_64 sapphirerapids
+//   # latency min
 //   key,group,family,config,status,latency_us,noise,repeats,rejected,f.kind_matmul,...
 //   matmul_64x64x64|t=;o=0.1.2;v=1;u=1;p=0,matmul_64x64x64,matmul,...,ok,123.4,...
 //
-// `status` is `ok` or `failed:<why>` (crash, timeout, compile); failed rows
-// have empty latencies and features. Shards of a collection merge into one
-// file (mergeDatasets); a file is appended to, so collection can resume.
+// `latency` names the statistic of a kernel's samples in `latency_us`:
+// `min` (the fastest sample, what collection writes) or `median` (datasets
+// of the first collections, which have no `latency` line); datasets of
+// different statistics do not merge. `status` is `ok` or `failed:<why>` (crash,
+// timeout, compile); failed rows have empty latencies and features. Shards of a
+// collection merge into one file (mergeDatasets); a file is appended to, so
+// collection can resume.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,6 +35,11 @@
 namespace tessera::cost {
 
 constexpr unsigned kDatasetVersion = 1;
+
+/// The statistic collection labels kernels with, and the one a dataset
+/// without a `# latency` line has.
+constexpr llvm::StringLiteral kCollectedLatencyStatistic = "min";
+constexpr llvm::StringLiteral kLegacyLatencyStatistic = "median";
 
 /// Columns before the features.
 constexpr unsigned kDatasetFixedColumns = 9;
@@ -52,11 +62,15 @@ struct Dataset {
   std::string schemaFingerprint;
   /// "cpu x86_64 <cpu name>".
   std::string target;
+  /// The statistic of the samples in `latency_us` ("min" or "median").
+  std::string latencyStatistic = kLegacyLatencyStatistic.str();
   std::vector<std::string> featureNames;
   std::vector<DatasetRow> rows;
 
-  /// An empty dataset of the current feature schema for `target`.
-  static Dataset create(llvm::StringRef target);
+  /// An empty dataset of the current feature schema for `target`, its
+  /// latencies of `latencyStatistic`.
+  static Dataset create(llvm::StringRef target,
+                        llvm::StringRef latencyStatistic);
 
   /// Reads a dataset. Fails with a message (file and line) on a malformed
   /// header, a row whose column count differs from the header's, or a value

@@ -43,6 +43,10 @@ struct TrainOptions {
   bool residual = true;
   unsigned threads = 1;
   unsigned seed = 0;
+  /// A model for the dataset's CPU only (its target names the CPU; the
+  /// registry prefers it on that CPU and never picks it on another), rather
+  /// than for the whole architecture family.
+  bool cpuSpecific = false;
   /// Features (name prefixes) the boosters may not use: their columns are
   /// missing in training, so no tree splits on them.
   std::vector<std::string> ignoredFeatures;
