@@ -154,15 +154,24 @@ LogicalResult CostModel::predictConfigs(
   FailureOr<KernelDescription> base = describeOperator(op, error);
   if (failed(base))
     return failure();
-  std::vector<KernelDescription> kernels(configs.size(), *base);
+  // Chunks of candidates reuse the same copies of the description (setSchedule
+  // replaces everything a schedule determines): a search of thousands of
+  // candidates does not copy the description thousands of times.
+  constexpr size_t kChunk = 256;
+  std::vector<KernelDescription> kernels(std::min(kChunk, configs.size()),
+                                         *base);
   SmallVector<const KernelDescription *> pointers;
-  for (auto [kernel, config] : llvm::zip(kernels, configs)) {
-    if (failed(setSchedule(kernel, config, error)))
-      return failure();
+  for (KernelDescription &kernel : kernels)
     pointers.push_back(&kernel);
-  }
   out.assign(configs.size(), Prediction());
-  predictBatch(pointers, out);
+  for (size_t begin = 0; begin < configs.size(); begin += kChunk) {
+    size_t count = std::min(kChunk, configs.size() - begin);
+    for (size_t i = 0; i < count; ++i)
+      if (failed(setSchedule(kernels[i], configs[begin + i], error)))
+        return failure();
+    predictBatch(ArrayRef(pointers).take_front(count),
+                 MutableArrayRef(out).slice(begin, count));
+  }
   return success();
 }
 

@@ -29,6 +29,7 @@
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
@@ -259,6 +260,37 @@ TEST_F(CostModelIR, ScheduleChangesFeaturesNotTheProblem) {
   EXPECT_NE(a, b);
 }
 
+TEST_F(CostModelIR, PredictConfigsEqualsOneByOne) {
+  // More candidates than one chunk of predictConfigs, schedules alternating:
+  // every prediction is that of the candidate described on its own.
+  OwningOpRef<ModuleOp> module = parse(kMatmul);
+  auto op = first<linalg::MatmulOp>(*module);
+  SmallVector<mlir::tessera::KernelConfigAttr> configs;
+  for (unsigned i = 0; i < 600; ++i) {
+    std::string config =
+        llvm::formatv("t={0}x16x8;o={1};v={2};u={3};p=0", 8 << (i % 3),
+                      i % 2 ? "0.2.1" : "2.0.1", 1 << (i % 4), 1 + i % 2);
+    std::string error;
+    auto attr = parseCompactConfig(&ctx, config, &error);
+    ASSERT_TRUE(succeeded(attr)) << config << ": " << error;
+    configs.push_back(*attr);
+  }
+  RooflineCostModel model;
+  SmallVector<Prediction> batch;
+  std::string error;
+  ASSERT_TRUE(succeeded(model.predictConfigs(op, configs, batch, &error)))
+      << error;
+  ASSERT_EQ(batch.size(), configs.size());
+  FailureOr<KernelDescription> base = describeOperator(op, &error);
+  ASSERT_TRUE(succeeded(base));
+  for (auto [config, prediction] : llvm::zip(configs, batch)) {
+    KernelDescription one = *base;
+    ASSERT_TRUE(succeeded(setSchedule(one, config, &error)));
+    EXPECT_EQ(prediction.latencyUs, model.predict(one).latencyUs);
+  }
+  EXPECT_NE(batch[0].latencyUs, batch[1].latencyUs);
+}
+
 TEST_F(CostModelIR, LoopNestAgreesWithOperator) {
   OwningOpRef<ModuleOp> module = parse(R"mlir(
 func.func @mm(%a: memref<64x32xf32>, %b: memref<32x48xf32>, %c: memref<64x48xf32>) {
@@ -384,7 +416,8 @@ protected:
   }
   /// A synthetic dataset: latency grows with two features.
   Dataset synthetic(size_t groups, size_t perGroup) {
-    Dataset dataset = Dataset::create("cpu x86_64 test");
+    Dataset dataset =
+        Dataset::create("cpu x86_64 test", kCollectedLatencyStatistic);
     size_t n = FeatureSchema::size();
     for (size_t g = 0; g < groups; ++g) {
       for (size_t i = 0; i < perGroup; ++i) {
@@ -425,6 +458,7 @@ TEST_F(CostModelFiles, DatasetRoundTripAndMerge) {
   EXPECT_EQ(back->rows[5].features, dataset.rows[5].features);
   EXPECT_DOUBLE_EQ(back->rows[5].latencyUs, dataset.rows[5].latencyUs);
   EXPECT_FALSE(back->rows[12].isOk());
+  EXPECT_EQ(back->latencyStatistic, "min");
 
   // Shards: rows of a second file are appended, duplicates dropped.
   Dataset other = synthetic(4, 4);
@@ -434,6 +468,17 @@ TEST_F(CostModelFiles, DatasetRoundTripAndMerge) {
       mergeDatasets({path("a.csv"), path("b.csv")}, &error);
   ASSERT_TRUE(succeeded(merged)) << error;
   EXPECT_EQ(merged->rows.size(), 13u + 4u);
+
+  // A dataset of median latencies (no `latency` line) does not merge in.
+  Dataset medians = synthetic(2, 4);
+  medians.latencyStatistic = kLegacyLatencyStatistic.str();
+  ASSERT_TRUE(succeeded(medians.write(path("median.csv"), &error))) << error;
+  FailureOr<Dataset> legacy = Dataset::read(path("median.csv"), &error);
+  ASSERT_TRUE(succeeded(legacy)) << error;
+  EXPECT_EQ(legacy->latencyStatistic, "median");
+  EXPECT_TRUE(
+      failed(mergeDatasets({path("a.csv"), path("median.csv")}, &error)));
+  EXPECT_NE(error.find("latency statistic"), std::string::npos) << error;
 }
 
 TEST_F(CostModelFiles, DatasetErrors) {
@@ -455,7 +500,8 @@ TEST_F(CostModelFiles, DatasetErrors) {
   ASSERT_TRUE(succeeded(read));
   EXPECT_TRUE(failed(read->checkCurrentSchema(&error)));
   // Appending to a file of another target is refused.
-  Dataset elsewhere = Dataset::create("cpu aarch64 other");
+  Dataset elsewhere =
+      Dataset::create("cpu aarch64 other", kCollectedLatencyStatistic);
   EXPECT_TRUE(failed(appendToDataset(path("a.csv"), elsewhere, {}, &error)));
   writeFile("garbage.csv", "hello,world\n1,2\n");
   EXPECT_TRUE(failed(Dataset::read(path("garbage.csv"), &error)));
