@@ -3,7 +3,11 @@
 # model on the held-out kernel groups of its dataset, and times batch
 # prediction. Prints the tables of docs/cost-model.md.
 #
-#   bench/costmodel/run.sh [build-dir]
+#   bench/costmodel/run.sh [build-dir] [model]
+#
+# `model` names a shipped model, costmodel/models/<model>.json with its
+# <model>.measurements.csv.gz: cpu-x86_64 (the default, Intel emeraldrapids)
+# or cpu-x86_64-znver4 (AMD EPYC).
 #
 # The dataset ships as measurements only (costmodel/models/*.measurements.csv.gz);
 # `tessera-cost refeature` recomputes its features with this build's schema.
@@ -11,8 +15,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
 tool=$build/bin/tessera-cost
-model=$root/costmodel/models/cpu-x86_64.json
-measurements=$root/costmodel/models/cpu-x86_64.measurements.csv.gz
+name=${2:-cpu-x86_64}
+model=$root/costmodel/models/$name.json
+measurements=$root/costmodel/models/$name.measurements.csv.gz
+[ -f "$model" ] || { echo "bench: no model $model" >&2; exit 1; }
 [ -x "$tool" ] || { echo "bench: $tool not built (ninja -C $build tessera-cost)" >&2; exit 1; }
 
 work=$(mktemp -d)

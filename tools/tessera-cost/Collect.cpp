@@ -21,6 +21,9 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -116,6 +119,69 @@ MeasureResult summarize(const std::vector<double> &samples) {
   result.repeats = samples.size();
   result.rejected = samples.size() - kept.size();
   return result;
+}
+
+/// Columns of a code-generation facts file (`collect --codegen-facts`).
+constexpr const char *kCodegenFactColumns =
+    "key,max_vector_bits,vector_loads,scalar_loads,vector_stores,"
+    "scalar_stores,shuffles,gathers,scatters,vector_fp_ops,scalar_fp_ops,"
+    "phis,blocks,instructions";
+
+/// Appends one line per kernel function `k<i>` of `module` (after LLVM's
+/// optimisation) to `path`: static counts of its instructions by kind.
+void writeCodegenFacts(llvm::Module &module, ArrayRef<KernelVariant> batch,
+                       StringRef path) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Append);
+  if (ec)
+    return;
+  for (llvm::Function &fn : module) {
+    unsigned index;
+    if (fn.isDeclaration() || !fn.getName().starts_with("k") ||
+        fn.getName().drop_front().getAsInteger(10, index) ||
+        index >= batch.size())
+      continue;
+    unsigned maxVectorBits = 0;
+    uint64_t vectorLoads = 0, scalarLoads = 0, vectorStores = 0,
+             scalarStores = 0, shuffles = 0, gathers = 0, scatters = 0,
+             vectorFP = 0, scalarFP = 0, phis = 0, blocks = 0, instructions = 0;
+    for (llvm::BasicBlock &block : fn) {
+      ++blocks;
+      for (llvm::Instruction &inst : block) {
+        ++instructions;
+        llvm::Type *type = inst.getType();
+        if (auto *store = dyn_cast<llvm::StoreInst>(&inst))
+          type = store->getValueOperand()->getType();
+        bool isVector = type->isVectorTy();
+        if (isVector)
+          maxVectorBits = std::max<unsigned>(
+              maxVectorBits, type->getPrimitiveSizeInBits().getKnownMinValue());
+        auto *intrinsic = dyn_cast<llvm::IntrinsicInst>(&inst);
+        if (isa<llvm::LoadInst>(inst))
+          ++(isVector ? vectorLoads : scalarLoads);
+        else if (isa<llvm::StoreInst>(inst))
+          ++(isVector ? vectorStores : scalarStores);
+        else if (isa<llvm::ShuffleVectorInst>(inst))
+          ++shuffles;
+        else if (intrinsic &&
+                 intrinsic->getIntrinsicID() == llvm::Intrinsic::masked_gather)
+          ++gathers;
+        else if (intrinsic &&
+                 intrinsic->getIntrinsicID() == llvm::Intrinsic::masked_scatter)
+          ++scatters;
+        else if (isa<llvm::PHINode>(inst))
+          ++phis;
+        else if (type->isFPOrFPVectorTy() &&
+                 (inst.isBinaryOp() || inst.isUnaryOp() || intrinsic))
+          ++(isVector ? vectorFP : scalarFP);
+      }
+    }
+    os << batch[index].key() << ',' << maxVectorBits << ',' << vectorLoads
+       << ',' << scalarLoads << ',' << vectorStores << ',' << scalarStores
+       << ',' << shuffles << ',' << gathers << ',' << scatters << ','
+       << vectorFP << ',' << scalarFP << ',' << phis << ',' << blocks << ','
+       << instructions << '\n';
+  }
 }
 
 /// Allocates and fills (pseudo-random values in [-0.5, 0.5)) the buffers of
@@ -308,7 +374,17 @@ int runChild(ArrayRef<KernelVariant> batch, const CollectOptions &options,
   ExecutionEngineOptions engineOptions;
   auto transformer =
       makeOptimizingTransformer(3, /*sizeLevel=*/0, targetMachine->get());
-  engineOptions.transformer = transformer;
+  // With --codegen-facts, what LLVM made of each kernel, after optimisation.
+  auto optimizeAndRecord = [&](llvm::Module *m) -> llvm::Error {
+    if (llvm::Error e = transformer(m))
+      return e;
+    writeCodegenFacts(*m, batch, options.codegenFactsFile);
+    return llvm::Error::success();
+  };
+  if (options.codegenFactsFile.empty())
+    engineOptions.transformer = transformer;
+  else
+    engineOptions.transformer = optimizeAndRecord;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   engineOptions.enableGDBNotificationListener = false;
   engineOptions.enablePerfNotificationListener = false;
@@ -634,7 +710,25 @@ int runCollect(const CollectOptions &options) {
                    << "\n";
       return 1;
     }
+    if (existing->latencyStatistic != header.latencyStatistic) {
+      llvm::errs() << "tessera-cost collect: cannot resume '" << options.output
+                   << "': its latencies are the " << existing->latencyStatistic
+                   << " of the samples, this collection's the "
+                   << header.latencyStatistic << "\n";
+      return 1;
+    }
     done = existing->keys();
+  }
+  if (!options.codegenFactsFile.empty() &&
+      !llvm::sys::fs::exists(options.codegenFactsFile)) {
+    std::error_code ec;
+    llvm::raw_fd_ostream facts(options.codegenFactsFile, ec);
+    if (ec) {
+      llvm::errs() << "tessera-cost collect: cannot write '"
+                   << options.codegenFactsFile << "': " << ec.message() << "\n";
+      return 1;
+    }
+    facts << kCodegenFactColumns << "\n";
   }
 
   // Shards and batches are whole kernel groups (a group's variants are

@@ -37,6 +37,11 @@ struct CollectOptions {
   /// Also run each kernel without its schedule and record a mismatch of
   /// the results as a failure (tests).
   bool check = false;
+  /// When set, a CSV file to which every compiled kernel's code-generation
+  /// statistics (what LLVM made of its schedule: vector and scalar loads,
+  /// stores and floating-point operations, gathers, scatters, shuffles,
+  /// blocks, instructions) are appended: see writeCodegenFacts().
+  std::string codegenFactsFile;
 };
 
 /// Runs a collection; returns the process exit code.

@@ -128,6 +128,11 @@ static cl::opt<bool> checkResults(
     cl::desc("Compare each scheduled kernel's results with the unscheduled "
              "kernel's (failed:mismatch)"),
     cl::sub(collectCmd));
+static cl::opt<std::string> codegenFacts(
+    "codegen-facts",
+    cl::desc("Append what LLVM made of each kernel (instruction counts by "
+             "kind, after optimisation) to this CSV file"),
+    cl::value_desc("file"), cl::sub(collectCmd));
 static cl::opt<bool> emitMLIR("emit-mlir",
                               cl::desc("With --list: print the kernels' MLIR"),
                               cl::sub(collectCmd));
@@ -283,6 +288,7 @@ static int runCollectCommand() {
   options.compileTimeoutSec = compileTimeout;
   options.quiet = quiet;
   options.check = checkResults;
+  options.codegenFactsFile = codegenFacts;
   return runCollect(options);
 }
 

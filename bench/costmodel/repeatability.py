@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""How well two measurements of the same kernels agree: the ceiling of any
+cost model's ranking on this machine.
+
+Reads two datasets of `tessera-cost collect` with the same variants (the same
+seed, e.g. collected one after the other), and prints, as if the second
+collection were a cost model predicting the first, the per-group metrics of
+`tessera-cost eval` (mean Kendall tau-b, pairwise accuracy, top-1 score) and
+the pairwise agreement by band of measured latency ratio. Usage:
+
+    /usr/bin/python3 bench/costmodel/repeatability.py first.csv second.csv
+"""
+import collections
+import csv
+import math
+import sys
+
+BANDS = [(1.0, 1.05), (1.05, 1.2), (1.2, 1.5), (1.5, 2.0), (2.0, float("inf"))]
+
+
+def read(path):
+    """key -> (group, latency) of the rows of status ok."""
+    with open(path) as f:
+        reader = csv.reader(line for line in f if not line.startswith("#"))
+        header = next(reader)
+        key, group, status, latency = (header.index(c) for c in
+                                       ("key", "group", "status", "latency_us"))
+        return {row[key]: (row[group], float(row[latency]))
+                for row in reader if row[status] == "ok"}
+
+
+def sign(x):
+    return (x > 0) - (x < 0)
+
+
+def kendall_tau(a, b):
+    concordant = discordant = ties_a = ties_b = 0
+    for i in range(len(a)):
+        for j in range(i + 1, len(a)):
+            sa, sb = sign(a[i] - a[j]), sign(b[i] - b[j])
+            if sa == 0 and sb == 0:
+                continue
+            if sa == 0:
+                ties_a += 1
+            elif sb == 0:
+                ties_b += 1
+            elif sa == sb:
+                concordant += 1
+            else:
+                discordant += 1
+    denominator = math.sqrt((concordant + discordant + ties_a) *
+                            (concordant + discordant + ties_b))
+    return (concordant - discordant) / denominator if denominator else 0.0
+
+
+def main():
+    first, second = read(sys.argv[1]), read(sys.argv[2])
+    groups = collections.defaultdict(list)
+    for key, (group, latency) in first.items():
+        if key in second:
+            groups[group].append((latency, second[key][1]))
+    taus, pairwise, top1 = [], [], []
+    pairs, agree = collections.Counter(), collections.Counter()
+    for rows in groups.values():
+        if len(rows) < 5:
+            continue
+        taus.append(kendall_tau([a for a, _ in rows], [b for _, b in rows]))
+        best = min(a for a, _ in rows)
+        top1.append(best / min(rows, key=lambda r: r[1])[0])
+        right = total = 0
+        for i, (a1, b1) in enumerate(rows):
+            for a2, b2 in rows[i + 1:]:
+                if a1 == a2:
+                    continue
+                ratio = max(a1, a2) / min(a1, a2)
+                band = next(b for b in BANDS if b[0] <= ratio < b[1])
+                same = (a1 < a2) == (b1 < b2)
+                pairs[band] += 1
+                agree[band] += same
+                total += 1
+                right += same
+        pairwise.append(right / total if total else 1.0)
+    n = len(taus)
+    logs = [abs(math.log(first[k][1] / second[k][1]))
+            for k in first if k in second]
+    logs.sort()
+    print(f"{sum(len(r) for r in groups.values())} kernels in both, {n} groups")
+    print("| metric | second measurement as the model |")
+    print("| --- | ---: |")
+    print(f"| Kendall tau (mean over groups) | {sum(taus) / n:.3f} |")
+    print(f"| pairwise accuracy (mean over groups) | "
+          f"{100 * sum(pairwise) / n:.1f}% |")
+    print(f"| top-1 score (mean) | {sum(top1) / n:.3f} |")
+    print(f"| groups with top-1 >= 0.9 | "
+          f"{100 * sum(t >= 0.9 for t in top1) / n:.1f}% |")
+    print(f"| median / p90 relative difference of a kernel | "
+          f"{100 * math.expm1(logs[len(logs) // 2]):.1f}% / "
+          f"{100 * math.expm1(logs[int(0.9 * (len(logs) - 1))]):.1f}% |")
+    print()
+    print("| measured ratio | share of pairs | ordered alike |")
+    print("| --- | ---: | ---: |")
+    total = sum(pairs.values())
+    for low, high in BANDS:
+        if pairs[(low, high)]:
+            label = (f"{low:g}-{high:g}x" if high != float("inf")
+                     else f">= {low:g}x")
+            print(f"| {label} | {100 * pairs[(low, high)] / total:.1f}% | "
+                  f"{100 * agree[(low, high)] / pairs[(low, high)]:.1f}% |")
+
+
+if __name__ == "__main__":
+    main()
