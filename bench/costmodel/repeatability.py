@@ -2,14 +2,18 @@
 """How well two measurements of the same kernels agree: the ceiling of any
 cost model's ranking on this machine.
 
-Reads two datasets of `tessera-cost collect` with the same variants (the same
-seed, e.g. collected one after the other), and prints, as if the second
-collection were a cost model predicting the first, the per-group metrics of
-`tessera-cost eval` (mean Kendall tau-b, pairwise accuracy, top-1 score) and
-the pairwise agreement by band of measured latency ratio. Usage:
+Reads two collections of the same variants (the same seed, collected one
+after the other) and prints, as if the second collection were a cost model
+predicting the first, the per-group metrics of `tessera-cost eval` (mean
+Kendall tau-b, pairwise accuracy, top-1 score) and the pairwise agreement by
+band of measured latency ratio. The inputs are datasets (their `latency_us`
+labels) or the raw samples of `tessera-cost collect --samples FILE`, which
+are summarised by `--statistic` (`min`, what collection labels with, or
+`median`): the same samples compare the statistics fairly. Usage:
 
-    /usr/bin/python3 bench/costmodel/repeatability.py first.csv second.csv
+    /usr/bin/python3 bench/costmodel/repeatability.py [--statistic S] first.csv second.csv
 """
+import argparse
 import collections
 import csv
 import math
@@ -18,11 +22,26 @@ import sys
 BANDS = [(1.0, 1.05), (1.05, 1.2), (1.2, 1.5), (1.5, 2.0), (2.0, float("inf"))]
 
 
-def read(path):
-    """key -> (group, latency) of the rows of status ok."""
+def median(values):
+    values = sorted(values)
+    n = len(values)
+    return values[n // 2] if n % 2 else 0.5 * (values[n // 2 - 1] + values[n // 2])
+
+
+STATISTICS = {"min": min, "median": median}
+
+
+def read(path, statistic):
+    """key -> (group, latency) of the measured kernels of a dataset or a
+    samples file."""
     with open(path) as f:
         reader = csv.reader(line for line in f if not line.startswith("#"))
         header = next(reader)
+        if header == ["key", "samples_us"]:
+            summarize = STATISTICS[statistic]
+            return {key: (key.split("|")[0],
+                          summarize([float(v) for v in samples.split()]))
+                    for key, samples in reader}
         key, group, status, latency = (header.index(c) for c in
                                        ("key", "group", "status", "latency_us"))
         return {row[key]: (row[group], float(row[latency]))
@@ -54,7 +73,15 @@ def kendall_tau(a, b):
 
 
 def main():
-    first, second = read(sys.argv[1]), read(sys.argv[2])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--statistic", choices=sorted(STATISTICS),
+                        default="min",
+                        help="summary of the samples of a samples file")
+    parser.add_argument("first")
+    parser.add_argument("second")
+    args = parser.parse_args()
+    first = read(args.first, args.statistic)
+    second = read(args.second, args.statistic)
     groups = collections.defaultdict(list)
     for key, (group, latency) in first.items():
         if key in second:
@@ -81,6 +108,9 @@ def main():
                 right += same
         pairwise.append(right / total if total else 1.0)
     n = len(taus)
+    if n == 0:
+        sys.exit("repeatability: no kernel group with at least 5 kernels in "
+                 "both files")
     logs = [abs(math.log(first[k][1] / second[k][1]))
             for k in first if k in second]
     logs.sort()

@@ -599,14 +599,14 @@ CostModelRegistry::loadFile(StringRef path, std::string *error) {
 
 std::unique_ptr<CostModel>
 CostModelRegistry::getModelFor(const TargetDesc &target, std::string *warning) {
-  // Model files of the target's kind and architecture, in search order.
-  struct Candidate {
-    std::string path;
-    std::string cpu;
-  };
-  SmallVector<Candidate> candidates;
   std::string problems;
   for (const std::string &dir : getSearchPaths()) {
+    // The directory's model files of the target's kind and architecture.
+    struct Candidate {
+      std::string path;
+      std::string cpu;
+    };
+    SmallVector<Candidate> candidates;
     std::error_code ec;
     SmallVector<std::string> files;
     for (llvm::sys::fs::directory_iterator it(dir, ec), end; !ec && it != end;
@@ -626,20 +626,21 @@ CostModelRegistry::getModelFor(const TargetDesc &target, std::string *warning) {
           (target.arch.empty() || fileTarget.arch == target.arch))
         candidates.push_back({file, fileTarget.cpu});
     }
-  }
-  // A model of the target's CPU first, then the family's models (no CPU).
-  for (bool ofTheCPU : {true, false}) {
-    for (const Candidate &candidate : candidates) {
-      bool fits = ofTheCPU ? !target.cpu.empty() && candidate.cpu == target.cpu
-                           : candidate.cpu.empty();
-      if (!fits)
-        continue;
-      std::string error;
-      FailureOr<std::unique_ptr<CostModel>> model =
-          loadFile(candidate.path, &error);
-      if (succeeded(model))
-        return std::move(*model);
-      problems += "; " + error;
+    // A model of the target's CPU first, then the family's (no CPU).
+    for (bool ofTheCPU : {true, false}) {
+      for (const Candidate &candidate : candidates) {
+        bool fits = ofTheCPU
+                        ? !target.cpu.empty() && candidate.cpu == target.cpu
+                        : candidate.cpu.empty();
+        if (!fits)
+          continue;
+        std::string error;
+        FailureOr<std::unique_ptr<CostModel>> model =
+            loadFile(candidate.path, &error);
+        if (succeeded(model))
+          return std::move(*model);
+        problems += "; " + error;
+      }
     }
   }
   if (warning)

@@ -485,6 +485,18 @@ int runChild(ArrayRef<KernelVariant> batch, const CollectOptions &options,
       kernel.samples.push_back(secondsSince(t0) * 1e6 / kernel.inner);
     }
   }
+  if (!options.samplesFile.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream samples(options.samplesFile, ec,
+                                 llvm::sys::fs::OF_Append);
+    for (Live &kernel : live) {
+      samples << batch[kernel.index].key() << ',';
+      llvm::interleave(
+          kernel.samples, samples,
+          [&](double us) { samples << llvm::format("%.7g", us); }, " ");
+      samples << '\n';
+    }
+  }
   for (Live &kernel : live) {
     MeasureResult result = summarize(kernel.samples);
     freeArguments(kernel.args);
@@ -719,16 +731,20 @@ int runCollect(const CollectOptions &options) {
     }
     done = existing->keys();
   }
-  if (!options.codegenFactsFile.empty() &&
-      !llvm::sys::fs::exists(options.codegenFactsFile)) {
+  // Side files start with their column line.
+  for (auto [path, columns] :
+       {std::pair(options.codegenFactsFile, kCodegenFactColumns),
+        std::pair(options.samplesFile, "key,samples_us")}) {
+    if (path.empty() || llvm::sys::fs::exists(path))
+      continue;
     std::error_code ec;
-    llvm::raw_fd_ostream facts(options.codegenFactsFile, ec);
+    llvm::raw_fd_ostream file(path, ec);
     if (ec) {
-      llvm::errs() << "tessera-cost collect: cannot write '"
-                   << options.codegenFactsFile << "': " << ec.message() << "\n";
+      llvm::errs() << "tessera-cost collect: cannot write '" << path
+                   << "': " << ec.message() << "\n";
       return 1;
     }
-    facts << kCodegenFactColumns << "\n";
+    file << columns << "\n";
   }
 
   // Shards and batches are whole kernel groups (a group's variants are

@@ -42,6 +42,10 @@ struct CollectOptions {
   /// stores and floating-point operations, gathers, scatters, shuffles,
   /// blocks, instructions) are appended: see writeCodegenFacts().
   std::string codegenFactsFile;
+  /// When set, a CSV file to which every measured kernel's samples (in
+  /// microseconds, in the order taken) are appended: the raw data of
+  /// measurement studies (bench/costmodel/repeatability.py).
+  std::string samplesFile;
 };
 
 /// Runs a collection; returns the process exit code.

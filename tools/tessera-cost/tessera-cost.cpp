@@ -133,6 +133,11 @@ static cl::opt<std::string> codegenFacts(
     cl::desc("Append what LLVM made of each kernel (instruction counts by "
              "kind, after optimisation) to this CSV file"),
     cl::value_desc("file"), cl::sub(collectCmd));
+static cl::opt<std::string> samplesFile(
+    "samples",
+    cl::desc("Append every kernel's samples (us, in the order taken) to this "
+             "CSV file"),
+    cl::value_desc("file"), cl::sub(collectCmd));
 static cl::opt<bool> emitMLIR("emit-mlir",
                               cl::desc("With --list: print the kernels' MLIR"),
                               cl::sub(collectCmd));
@@ -289,6 +294,7 @@ static int runCollectCommand() {
   options.quiet = quiet;
   options.check = checkResults;
   options.codegenFactsFile = codegenFacts;
+  options.samplesFile = samplesFile;
   return runCollect(options);
 }
 

@@ -4,8 +4,9 @@
 // #tessera.kernel_config, or loop nests. Two models implement it: the learned
 // XGBoost model (a model file trained by `tessera-cost train`) and the
 // roofline model, the analytical fallback. The registry picks the model for a
-// target: a model file for its CPU, else the first one for its architecture
-// family, else the roofline model with a warning. Passes use only this
+// target: in the first directory of the search path that has one, a model
+// file for its CPU, else one for its architecture family; else the roofline
+// model with a warning. Passes use only this
 // header.
 //
 //===----------------------------------------------------------------------===//
@@ -198,9 +199,10 @@ mlir::LogicalResult writeModelFile(llvm::StringRef path,
 
 /// Finds and loads cost models per target. Model files are looked up in
 /// $TESSERA_COST_MODEL_PATH (colon-separated directories), the installed
-/// share/tessera/costmodel and the source tree's costmodel/models. A file for
-/// the target's CPU wins; else the first file (directories in order, names
-/// sorted) for the kind and architecture that names no CPU. Other backends (a
+/// share/tessera/costmodel and the source tree's costmodel/models, in that
+/// order; in each, a file for the target's CPU wins, else the first file
+/// (names sorted) for the kind and architecture that names no CPU. Other
+/// backends (a
 /// GPU or FPGA model of another format) register a loader for their `backend`
 /// name.
 class CostModelRegistry {
