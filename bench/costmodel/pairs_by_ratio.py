@@ -12,7 +12,7 @@ import collections
 import csv
 import sys
 
-BANDS = [(1.0, 1.05), (1.05, 1.2), (1.2, 1.5), (1.5, 2.0), (2.0, float("inf"))]
+from ratio_bands import count_pairs, new_counters, print_bands
 
 
 def main():
@@ -21,26 +21,10 @@ def main():
         for row in csv.DictReader(f):
             groups[row["group"]].append(
                 (float(row["measured_us"]), float(row["learned_us"])))
-    pairs = collections.Counter()
-    right = collections.Counter()
+    pairs, right = new_counters()
     for rows in groups.values():
-        for i, (measured_a, predicted_a) in enumerate(rows):
-            for measured_b, predicted_b in rows[i + 1:]:
-                if measured_a == measured_b:
-                    continue
-                ratio = max(measured_a, measured_b) / min(measured_a, measured_b)
-                band = next(b for b in BANDS if b[0] <= ratio < b[1])
-                pairs[band] += 1
-                right[band] += (measured_a < measured_b) == (predicted_a < predicted_b)
-    total = sum(pairs.values())
-    print("| measured ratio | pairs | share | ordered right |")
-    print("| --- | ---: | ---: | ---: |")
-    for low, high in BANDS:
-        if pairs[(low, high)]:
-            label = f"{low:g}-{high:g}x" if high != float("inf") else f">= {low:g}x"
-            print(f"| {label} | {pairs[(low, high)]} | "
-                  f"{100 * pairs[(low, high)] / total:.1f}% | "
-                  f"{100 * right[(low, high)] / pairs[(low, high)]:.1f}% |")
+        count_pairs(rows, pairs, right)
+    print_bands(pairs, right, "ordered right")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import csv
 import math
 import sys
 
-BANDS = [(1.0, 1.05), (1.05, 1.2), (1.2, 1.5), (1.5, 2.0), (2.0, float("inf"))]
+from ratio_bands import count_pairs, new_counters, print_bands
 
 
 def median(values):
@@ -87,25 +87,14 @@ def main():
         if key in second:
             groups[group].append((latency, second[key][1]))
     taus, pairwise, top1 = [], [], []
-    pairs, agree = collections.Counter(), collections.Counter()
+    pairs, agree = new_counters()
     for rows in groups.values():
         if len(rows) < 5:
             continue
         taus.append(kendall_tau([a for a, _ in rows], [b for _, b in rows]))
         best = min(a for a, _ in rows)
         top1.append(best / min(rows, key=lambda r: r[1])[0])
-        right = total = 0
-        for i, (a1, b1) in enumerate(rows):
-            for a2, b2 in rows[i + 1:]:
-                if a1 == a2:
-                    continue
-                ratio = max(a1, a2) / min(a1, a2)
-                band = next(b for b in BANDS if b[0] <= ratio < b[1])
-                same = (a1 < a2) == (b1 < b2)
-                pairs[band] += 1
-                agree[band] += same
-                total += 1
-                right += same
+        total, right = count_pairs(rows, pairs, agree)
         pairwise.append(right / total if total else 1.0)
     n = len(taus)
     if n == 0:
@@ -127,15 +116,7 @@ def main():
           f"{100 * math.expm1(logs[len(logs) // 2]):.1f}% / "
           f"{100 * math.expm1(logs[int(0.9 * (len(logs) - 1))]):.1f}% |")
     print()
-    print("| measured ratio | share of pairs | ordered alike |")
-    print("| --- | ---: | ---: |")
-    total = sum(pairs.values())
-    for low, high in BANDS:
-        if pairs[(low, high)]:
-            label = (f"{low:g}-{high:g}x" if high != float("inf")
-                     else f">= {low:g}x")
-            print(f"| {label} | {100 * pairs[(low, high)] / total:.1f}% | "
-                  f"{100 * agree[(low, high)] / pairs[(low, high)]:.1f}% |")
+    print_bands(pairs, agree, "ordered alike")
 
 
 if __name__ == "__main__":
