@@ -93,8 +93,9 @@ double median(std::vector<double> values) {
 
 /// Summarises a kernel's samples. The label is the fastest sample: other
 /// processes only ever slow a kernel down, and on a shared machine the
-/// minimum repeats best between runs (per-group Kendall tau 0.925 against
-/// 0.895 for the median, docs/cost-model.md). Samples further from the
+/// minimum repeats a little better between runs than the median (per-group
+/// Kendall tau 0.875-0.925 against 0.866-0.895 on the same samples,
+/// docs/cost-model.md). Samples further from the
 /// median than 3 robust standard deviations and 5% count as rejected
 /// (interference); `noise` is the median absolute deviation of the rest
 /// over their median.
