@@ -53,8 +53,9 @@ TargetDesc TargetDesc::fromAttr(mlir::tessera::TargetAttr attr) {
   if (attr.getArch()) {
     target.arch = normalizeArch(attr.getArch().getValue());
   } else if (target.kind == "cpu") {
-    target.arch = host().arch;
-    target.cpu = host().cpu;
+    TargetDesc hostTarget = host();
+    target.arch = hostTarget.arch;
+    target.cpu = hostTarget.cpu;
   }
   target.vectorBits = attr.getVectorBits();
   target.cores = attr.getCores();

@@ -6,8 +6,7 @@
 // roofline model, the analytical fallback. The registry picks the model for a
 // target: in the first directory of the search path that has one, a model
 // file for its CPU, else one for its architecture family; else the roofline
-// model with a warning. Passes use only this
-// header.
+// model with a warning. Passes use only this header.
 //
 //===----------------------------------------------------------------------===//
 
@@ -202,9 +201,8 @@ mlir::LogicalResult writeModelFile(llvm::StringRef path,
 /// share/tessera/costmodel and the source tree's costmodel/models, in that
 /// order; in each, a file for the target's CPU wins, else the first file
 /// (names sorted) for the kind and architecture that names no CPU. Other
-/// backends (a
-/// GPU or FPGA model of another format) register a loader for their `backend`
-/// name.
+/// backends (a GPU or FPGA model of another format) register a loader for
+/// their `backend` name.
 class CostModelRegistry {
 public:
   using Loader = std::function<mlir::FailureOr<std::unique_ptr<CostModel>>(
