@@ -31,6 +31,11 @@ config.substitutions.append(("%tessera_obj", config.tessera_obj_root))
 config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%cc", config.c_compiler))
+# MLIR's C runner utilities (printing for mlir-runner), beside LLVM's tools.
+config.substitutions.append(
+    ("%mlir_c_runner_utils",
+     os.path.join(os.path.dirname(config.llvm_tools_dir), "lib",
+                  "libmlir_c_runner_utils.so")))
 
 # Conformance data of Debian's libonnx-testdata.
 onnx_node_dir = "/usr/share/libonnx-testdata/data/node"

@@ -5,9 +5,9 @@
 #
 #   bench/costmodel/run.sh [build-dir] [model]
 #
-# `model` names a shipped model, costmodel/models/<model>.json with its
-# <model>.measurements.csv.gz: cpu-x86_64 (the default, Intel emeraldrapids)
-# or cpu-x86_64-znver4 (AMD EPYC).
+# `model` names a model, costmodel/models/<model>.json with its
+# <model>.measurements.csv.gz: cpu-x86_64 (the default and only shipped one,
+# measured on an AMD EPYC, znver4).
 #
 # The dataset ships as measurements only (costmodel/models/*.measurements.csv.gz);
 # `tessera-cost refeature` recomputes its features with this build's schema.

@@ -1,6 +1,8 @@
 //===- CostModel.cpp - Cost models, model files and the registry ----------===//
 
 #include "tessera/CostModel/CostModel.h"
+#include "tessera/CostModel/Dataset.h"
+#include "tessera/CostModel/Schedule.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "llvm/ADT/StringExtras.h"
@@ -256,6 +258,13 @@ LearnedCostModel::load(StringRef path, std::string *error) {
         "({3}): retrain the model (tessera-cost train)",
         version.value_or(-1), fingerprint.value_or("?"),
         FeatureSchema::kVersion, FeatureSchema::fingerprint()));
+  int64_t codegen =
+      root->getInteger("codegen").value_or(kUnrecordedCodegenVersion);
+  if (codegen != kCodegenVersion)
+    return fail(llvm::formatv(
+        "trained on latencies of code generation v{0}; this build compiles "
+        "kernel configurations differently (v{1}): collect and train again",
+        codegen, kCodegenVersion));
 
   std::unique_ptr<LearnedCostModel> model(new LearnedCostModel());
   model->name = root->getString("name").value_or("learned").str();
@@ -482,6 +491,7 @@ LogicalResult writeModelFile(StringRef path, const ModelFileContents &contents,
        llvm::json::Object{{"version", FeatureSchema::kVersion},
                           {"fingerprint", FeatureSchema::fingerprint()},
                           {"num_features", FeatureSchema::size()}}},
+      {"codegen", kCodegenVersion},
       {"op_kinds", std::move(kinds)},
       {"regression_label",
        contents.residual ? "ln_latency_over_roofline" : "ln_latency_us"},

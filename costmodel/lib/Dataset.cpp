@@ -2,6 +2,7 @@
 
 #include "tessera/CostModel/Dataset.h"
 #include "tessera/CostModel/Features.h"
+#include "tessera/CostModel/Schedule.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -24,6 +25,7 @@ static const char *const kFixedColumns[kDatasetFixedColumns] = {
 Dataset Dataset::create(StringRef target, StringRef latencyStatistic) {
   Dataset dataset;
   dataset.latencyStatistic = latencyStatistic.str();
+  dataset.codegenVersion = kCodegenVersion;
   dataset.schemaVersion = FeatureSchema::kVersion;
   dataset.schemaFingerprint = FeatureSchema::fingerprint().str();
   dataset.target = target.str();
@@ -40,6 +42,8 @@ std::string Dataset::header() const {
   os << "# target " << target << "\n";
   if (latencyStatistic != kLegacyLatencyStatistic)
     os << "# latency " << latencyStatistic << "\n";
+  if (codegenVersion != kUnrecordedCodegenVersion)
+    os << "# codegen " << codegenVersion << "\n";
   for (unsigned i = 0; i < kDatasetFixedColumns; ++i)
     os << (i ? "," : "") << kFixedColumns[i];
   for (const std::string &name : featureNames)
@@ -97,7 +101,7 @@ llvm::StringSet<> Dataset::keys() const {
   return set;
 }
 
-LogicalResult Dataset::checkCurrentSchema(std::string *error) const {
+LogicalResult Dataset::checkCurrent(std::string *error) const {
   auto fail = [&](const Twine &message) {
     if (error)
       *error = message.str();
@@ -121,6 +125,12 @@ LogicalResult Dataset::checkCurrentSchema(std::string *error) const {
       return fail(llvm::formatv("feature column {0} is '{1}'; schema v{2} "
                                 "expects '{3}'",
                                 i, name, FeatureSchema::kVersion, names[i]));
+  if (codegenVersion != kCodegenVersion)
+    return fail(llvm::formatv(
+        "the dataset's latencies were measured under code generation v{0}; "
+        "this build compiles kernel configurations differently (v{1}): "
+        "collect it again",
+        codegenVersion, kCodegenVersion));
   return success();
 }
 
@@ -183,6 +193,9 @@ FailureOr<Dataset> Dataset::read(StringRef path, std::string *error) {
                                     "(min or median)",
                                     words[1]));
         dataset.latencyStatistic = words[1].str();
+      } else if (words.size() == 2 && words[0] == "codegen") {
+        if (words[1].getAsInteger(10, dataset.codegenVersion))
+          return fail("bad codegen line");
       }
       continue;
     }
@@ -301,15 +314,18 @@ FailureOr<Dataset> mergeDatasets(ArrayRef<std::string> paths,
       merged->schemaFingerprint = dataset->schemaFingerprint;
       merged->target = dataset->target;
       merged->latencyStatistic = dataset->latencyStatistic;
+      merged->codegenVersion = dataset->codegenVersion;
       merged->featureNames = dataset->featureNames;
     } else if (dataset->schemaFingerprint != merged->schemaFingerprint ||
                dataset->featureNames != merged->featureNames ||
                dataset->target != merged->target ||
-               dataset->latencyStatistic != merged->latencyStatistic) {
+               dataset->latencyStatistic != merged->latencyStatistic ||
+               dataset->codegenVersion != merged->codegenVersion) {
       if (error)
-        *error = llvm::formatv("{0}: feature schema, columns, target or "
-                               "latency statistic differ from {1}'s; shards "
-                               "must come from one collection",
+        *error = llvm::formatv("{0}: feature schema, columns, target, "
+                               "latency statistic or code generation differ "
+                               "from {1}'s; shards must come from one "
+                               "collection",
                                path, paths.front());
       return failure();
     }

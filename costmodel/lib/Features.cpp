@@ -14,6 +14,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -728,6 +729,12 @@ static unsigned numBuffers(const KernelDescription &d) {
   return n;
 }
 
+/// log2 of the largest power of two that divides `bytes` (0 for 0), at most
+/// 16: strides of 4 KiB and its multiples map every access to one L1 set.
+static int strideAlignment(int64_t bytes) {
+  return bytes ? std::min(16, llvm::countr_zero<uint64_t>(std::abs(bytes))) : 0;
+}
+
 /// Element stride of an access per unit step of dimension `dim`.
 static int64_t elementStride(const KernelAccess &a, unsigned dim) {
   int64_t stride = 0, rowMajor = 1;
@@ -819,7 +826,7 @@ const char *const kLoopFeatureNames[] = {
     "log2_trip",     "is_reduction",          "log2_footprint_bytes",
     "log2_reuse",    "num_invariant",         "num_unit_stride",
     "num_strided",   "log2_max_stride_bytes", "log2_step",
-    "is_point_loop", "is_vector_loop"};
+    "is_point_loop", "is_vector_loop",        "log2_stride_pow2"};
 
 std::vector<std::string> buildNames() {
   std::vector<std::string> names;
@@ -866,7 +873,11 @@ std::vector<std::string> buildNames() {
                            "absorbed_loops",
                            "log2_unrolled_body",
                            "log2_vector_gathers",
-                           "log2_vector_body_accesses"})
+                           "log2_vector_body_accesses",
+                           "vector_log2_stride_pow2",
+                           "log2_body_instructions",
+                           "log2_dynamic_instructions",
+                           "log2_dynamic_element_accesses"})
     names.push_back(name);
   for (unsigned k = 0; k < kLoopSlots; ++k)
     for (const char *name : kLoopFeatureNames)
@@ -1189,6 +1200,39 @@ void computeFeatures(const KernelDescription &d, MutableArrayRef<float> out) {
     // Scalar strided accesses in the vector body (gathers and scatters).
     put(lg(double(stridedVectorAccesses(d)) * s.vectorWidth * s.unroll));
     put(lg(double(d.accesses.size()) * s.vectorWidth * s.unroll));
+    // Alignment of the strided lines of the vector body.
+    int alignment = 0;
+    for (const KernelAccess &a : d.accesses) {
+      int64_t stride = std::abs(elementStride(a, vectorDim));
+      if (stride > 1)
+        alignment =
+            std::max(alignment, strideAlignment(stride * a.elementBytes));
+    }
+    put(alignment);
+
+    // The instructions the schedule emits (Schedule.h): per execution of the
+    // vector body, a contiguous line is one vector load or store, an
+    // invariant element one broadcast load (or, reduced, one store), a
+    // strided line one element access and one lane insert or extract per
+    // lane; every body operation is one instruction, a reduction along the
+    // vector loop a shuffle tree.
+    int64_t width = s.vectorWidth;
+    double bodyInstructions = d.body.flops() + d.body.other;
+    double elementAccesses = 0;
+    for (const KernelAccess &a : d.accesses) {
+      int64_t stride = std::abs(elementStride(a, vectorDim));
+      int uses = int(a.isRead) + int(a.isWrite);
+      double lanes = width > 1 && stride > 1 ? 2.0 * width : 1.0;
+      bodyInstructions += uses * lanes;
+      elementAccesses += uses * (width == 1 || stride > 1 ? width : 0);
+    }
+    if (width > 1 && vectorDim < numDims && d.isReduction[vectorDim])
+      bodyInstructions += 2 * std::log2(static_cast<double>(width)) + 1;
+    double executions =
+        stats.iterations / (d.vectorBodySpansDomain ? width : 1);
+    put(lg(bodyInstructions));
+    put(lg(executions * bodyInstructions + 2 * loopIterations));
+    put(lg(executions * elementAccesses));
   }
 
   // Loops, innermost first.
@@ -1211,11 +1255,13 @@ void computeFeatures(const KernelDescription &d, MutableArrayRef<float> out) {
     // iteration (bytes jumped).
     int stride0 = 0, stride1 = 0, strideN = 0;
     int64_t maxStrideBytes = 0;
+    int alignment = 0;
     for (const KernelAccess &a : d.accesses) {
       int64_t stride = std::abs(elementStride(a, loop.dim));
       (stride == 0 ? stride0 : stride == 1 ? stride1 : strideN) += 1;
-      maxStrideBytes =
-          std::max(maxStrideBytes, stride * loop.step * a.elementBytes);
+      int64_t bytes = stride * loop.step * a.elementBytes;
+      maxStrideBytes = std::max(maxStrideBytes, bytes);
+      alignment = std::max(alignment, strideAlignment(bytes));
     }
     bool isPoint = loop.level == s.numTileLevels;
     put(lg(loop.trip));
@@ -1229,6 +1275,7 @@ void computeFeatures(const KernelDescription &d, MutableArrayRef<float> out) {
     put(std::log2(static_cast<double>(std::max<int64_t>(1, loop.step))));
     put(isPoint ? 1 : 0);
     put(isPoint && loop.dim == vectorDim ? 1 : 0);
+    put(alignment);
   }
 
   // Cache traffic and the roofline.

@@ -2,10 +2,15 @@
 
 #include "tessera/CostModel/Schedule.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -112,6 +117,138 @@ static FailureOr<scf::SCFTilingResult> tileOnce(RewriterBase &rewriter,
   return result;
 }
 
+/// Rewrites the point-level body `body`, whose iteration domain is one
+/// element in every dimension but `vectorDim`, as a one-dimensional
+/// linalg.generic over `vectorDim`: every operand becomes the 1-D strided view
+/// (or the single element) of it the body reads or writes. Convolution
+/// windows and transposed operands turn into plain strided lines, which
+/// linalg's vectoriser accepts.
+static FailureOr<linalg::GenericOp> extractVectorLine(RewriterBase &rewriter,
+                                                      linalg::LinalgOp body,
+                                                      unsigned vectorDim) {
+  Location loc = body.getLoc();
+  MLIRContext *ctx = body.getContext();
+  unsigned numDims = body.getNumLoops();
+  rewriter.setInsertionPoint(body);
+  SmallVector<Range> ranges = body.createLoopRanges(rewriter, loc);
+  OpFoldResult width = ranges[vectorDim].size;
+
+  // Each map result, with every dimension but the vector one at 0, is
+  // `coefficient * v + offset`.
+  auto evaluate = [&](AffineExpr e, int64_t v) -> std::optional<int64_t> {
+    SmallVector<AffineExpr> dims(numDims, getAffineConstantExpr(0, ctx));
+    dims[vectorDim] = getAffineConstantExpr(v, ctx);
+    auto value = dyn_cast<AffineConstantExpr>(
+        simplifyAffineExpr(e.replaceDims(dims), 0, 0));
+    if (!value)
+      return std::nullopt;
+    return value.getValue();
+  };
+  AffineMap lineMap = AffineMap::getMultiDimIdentityMap(1, ctx);
+  AffineMap elementMap = AffineMap::get(1, 0, ctx);
+  SmallVector<Value> views;
+  SmallVector<AffineMap> maps;
+  for (OpOperand &operand : body->getOpOperands()) {
+    AffineMap map = body.getMatchingIndexingMap(&operand);
+    auto type = cast<MemRefType>(operand.get().getType());
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    std::optional<unsigned> lineResult;
+    for (auto [r, e] : llvm::enumerate(map.getResults())) {
+      std::optional<int64_t> at0 = evaluate(e, 0), at1 = evaluate(e, 1);
+      if (!e.isPureAffine() || !at0 || !at1)
+        return body->emitError("the vector body indexes operand #")
+               << operand.getOperandNumber() << " non-affinely";
+      int64_t coefficient = *at1 - *at0;
+      offsets.push_back(rewriter.getIndexAttr(*at0));
+      sizes.push_back(rewriter.getIndexAttr(1));
+      strides.push_back(rewriter.getIndexAttr(1));
+      if (coefficient == 0)
+        continue;
+      if (coefficient < 0 || lineResult)
+        return body->emitError("the vector dimension indexes operand #")
+               << operand.getOperandNumber()
+               << " other than by one increasing stride";
+      lineResult = r;
+      sizes.back() = width;
+      strides.back() = rewriter.getIndexAttr(coefficient);
+    }
+    SmallVector<int64_t> shape;
+    if (lineResult)
+      shape.push_back(
+          getConstantIntValue(width).value_or(ShapedType::kDynamic));
+    auto viewType = memref::SubViewOp::inferRankReducedResultType(
+        shape, type, offsets, sizes, strides);
+    views.push_back(
+        memref::SubViewOp::create(rewriter, loc, cast<MemRefType>(viewType),
+                                  operand.get(), offsets, sizes, strides));
+    maps.push_back(lineResult ? lineMap : elementMap);
+  }
+
+  unsigned numInputs = body.getNumDpsInputs();
+  auto line = linalg::GenericOp::create(
+      rewriter, loc, TypeRange(), ArrayRef(views).take_front(numInputs),
+      ArrayRef(views).drop_front(numInputs), maps,
+      {body.getIteratorTypesArray()[vectorDim]});
+  // The body's computation, its element indices rebased on the line.
+  IRMapping mapping;
+  Block *block = rewriter.createBlock(&line.getRegion());
+  for (BlockArgument arg : body.getBlock()->getArguments())
+    mapping.map(arg, block->addArgument(arg.getType(), loc));
+  rewriter.setInsertionPointToStart(block);
+  for (Operation &op : body.getBlock()->getOperations()) {
+    if (auto index = dyn_cast<linalg::IndexOp>(op)) {
+      Value replacement =
+          index.getDim() == vectorDim
+              ? linalg::IndexOp::create(rewriter, loc, 0).getResult()
+              : arith::ConstantIndexOp::create(rewriter, loc, 0).getResult();
+      mapping.map(index.getResult(), replacement);
+      continue;
+    }
+    rewriter.clone(op, mapping);
+  }
+  rewriter.eraseOp(body);
+  rewriter.setInsertionPoint(line);
+  return line;
+}
+
+/// The body of a scalar point loop nest: the operator's computation on one
+/// element, as scalar loads, arithmetic and stores (LLVM may vectorise the
+/// loops around it).
+static LogicalResult emitScalarBody(RewriterBase &rewriter,
+                                    linalg::LinalgOp body) {
+  rewriter.setInsertionPoint(body);
+  FailureOr<linalg::LinalgLoops> loops =
+      linalg::linalgOpToLoops(rewriter, body);
+  if (failed(loops))
+    return body->emitError("cannot lower the point body to loops");
+  rewriter.eraseOp(body);
+  // Unroll the body's loops of static trip counts (a partial vector's is
+  // dynamic and stays a loop).
+  for (Operation *loop : llvm::reverse(*loops)) {
+    auto forOp = dyn_cast<scf::ForOp>(loop);
+    if (!forOp || !getConstantIntValue(forOp.getLowerBound()) ||
+        !getConstantIntValue(forOp.getUpperBound()))
+      continue;
+    if (failed(mlir::loopUnrollFull(forOp)))
+      return forOp->emitError("cannot unroll the point body");
+  }
+  return success();
+}
+
+/// The body of the vector loop: one vector operation per operand and per
+/// operation of the computation, along `vectorDim` (of a static extent).
+static LogicalResult emitVectorBody(RewriterBase &rewriter,
+                                    linalg::LinalgOp body, unsigned vectorDim) {
+  FailureOr<linalg::GenericOp> line =
+      extractVectorLine(rewriter, body, vectorDim);
+  if (failed(line))
+    return failure();
+  if (failed(linalg::vectorize(rewriter, *line)))
+    return line->emitError("cannot vectorize the vector body");
+  rewriter.eraseOp(*line);
+  return success();
+}
+
 LogicalResult applyKernelConfig(RewriterBase &rewriter, linalg::LinalgOp op,
                                 mlir::tessera::KernelConfigAttr config) {
   if (!op.hasPureBufferSemantics())
@@ -123,6 +260,11 @@ LogicalResult applyKernelConfig(RewriterBase &rewriter, linalg::LinalgOp op,
   if (failed(nest))
     return op->emitError(error);
   ArrayRef<int64_t> order = config.getLoopOrder();
+  // The dialects the nest is built of; a pass that calls this declares them
+  // as its dependent dialects, so that this loads nothing there.
+  op->getContext()
+      ->loadDialect<arith::ArithDialect, memref::MemRefDialect, scf::SCFDialect,
+                    vector::VectorDialect>();
 
   Operation *current = op;
   SmallVector<int64_t> before(domain);
@@ -154,18 +296,14 @@ LogicalResult applyKernelConfig(RewriterBase &rewriter, linalg::LinalgOp op,
   if (!point->loops.empty())
     vectorLoop = dyn_cast<scf::ForOp>(point->loops.back().getOperation());
 
-  // The vector body: scalar loops, fully unrolled.
-  rewriter.setInsertionPoint(body);
-  FailureOr<linalg::LinalgLoops> bodyLoops =
-      linalg::linalgOpToLoops(rewriter, body);
-  if (failed(bodyLoops))
-    return body->emitError("cannot lower the vector body to loops");
-  rewriter.eraseOp(body);
-  for (Operation *loop : llvm::reverse(*bodyLoops)) {
-    auto forOp = dyn_cast<scf::ForOp>(loop);
-    if (forOp && failed(mlir::loopUnrollFull(forOp)))
-      return forOp->emitError("cannot unroll the vector body");
-  }
+  // A width that does not divide the vector loop's extent leaves a partial
+  // last vector of a dynamic width: the body is then scalar code.
+  bool vectorBody =
+      nest->vectorWidth > 1 &&
+      body.getStaticLoopRanges()[nest->vectorDim] != ShapedType::kDynamic;
+  if (failed(vectorBody ? emitVectorBody(rewriter, body, nest->vectorDim)
+                        : emitScalarBody(rewriter, body)))
+    return failure();
 
   if (nest->unroll > 1 && vectorLoop) {
     if (failed(mlir::loopUnrollByFactor(vectorLoop, nest->unroll)))

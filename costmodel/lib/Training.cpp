@@ -163,7 +163,7 @@ FailureOr<ModelFileContents> trainModel(const Dataset &dataset,
                                         const TrainOptions &options,
                                         std::string *error,
                                         llvm::raw_ostream *log) {
-  if (failed(dataset.checkCurrentSchema(error)))
+  if (failed(dataset.checkCurrent(error)))
     return failure();
   // Training rows, grouped (the ranker needs each group contiguous).
   llvm::MapVector<StringRef, std::vector<size_t>> byGroup;

@@ -24,6 +24,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -163,14 +164,24 @@ TEST_F(CostModelIR, ApplyKernelConfigBuildsTheNest) {
   ASSERT_TRUE(isa<TilingInterface>(op.getOperation()));
   ASSERT_TRUE(succeeded(applyKernelConfig(rewriter, op, config)));
   EXPECT_TRUE(succeeded(verify(*module)));
-  // No linalg operator is left; the vector body is unrolled scalar code.
+  // No linalg operator is left; the vector body is vector code: an 8-wide
+  // multiply-add per unrolled iteration, A's element broadcast.
   EXPECT_FALSE(first<linalg::LinalgOp>(*module));
   unsigned loops = 0;
   module->walk([&](scf::ForOp) { ++loops; });
   EXPECT_GE(loops, 5u);
-  unsigned multiplies = 0;
-  module->walk([&](arith::MulFOp) { ++multiplies; });
-  EXPECT_EQ(multiplies, 16u); // vector width 8 x unroll 2
+  unsigned multiplies = 0, scalarMultiplies = 0, reads = 0;
+  module->walk([&](arith::MulFOp mul) {
+    auto type = dyn_cast<VectorType>(mul.getType());
+    if (type && type.getShape() == ArrayRef<int64_t>{8})
+      ++multiplies;
+    else
+      ++scalarMultiplies;
+  });
+  module->walk([&](vector::TransferReadOp) { ++reads; });
+  EXPECT_EQ(multiplies, 2u); // unroll 2
+  EXPECT_EQ(scalarMultiplies, 0u);
+  EXPECT_EQ(reads, 6u); // A, B and C per iteration
 }
 
 TEST_F(CostModelIR, CompactConfigRoundTrip) {
@@ -453,7 +464,7 @@ TEST_F(CostModelFiles, DatasetRoundTripAndMerge) {
   ASSERT_TRUE(succeeded(dataset.write(path("a.csv"), &error))) << error;
   FailureOr<Dataset> back = Dataset::read(path("a.csv"), &error);
   ASSERT_TRUE(succeeded(back)) << error;
-  EXPECT_TRUE(succeeded(back->checkCurrentSchema(&error))) << error;
+  EXPECT_TRUE(succeeded(back->checkCurrent(&error))) << error;
   ASSERT_EQ(back->rows.size(), 13u);
   EXPECT_EQ(back->rows[5].features, dataset.rows[5].features);
   EXPECT_DOUBLE_EQ(back->rows[5].latencyUs, dataset.rows[5].latencyUs);
@@ -479,6 +490,22 @@ TEST_F(CostModelFiles, DatasetRoundTripAndMerge) {
   EXPECT_TRUE(
       failed(mergeDatasets({path("a.csv"), path("median.csv")}, &error)));
   EXPECT_NE(error.find("latency statistic"), std::string::npos) << error;
+
+  // Latencies of an older code generation (no `codegen` line) neither merge
+  // with current ones nor train.
+  EXPECT_EQ(back->codegenVersion, kCodegenVersion);
+  Dataset older = synthetic(2, 4);
+  older.codegenVersion = 1;
+  ASSERT_TRUE(succeeded(older.write(path("older.csv"), &error))) << error;
+  FailureOr<Dataset> olderBack = Dataset::read(path("older.csv"), &error);
+  ASSERT_TRUE(succeeded(olderBack)) << error;
+  EXPECT_EQ(olderBack->codegenVersion, 1u);
+  EXPECT_TRUE(failed(olderBack->checkCurrent(&error)));
+  EXPECT_NE(error.find("code generation v1"), std::string::npos) << error;
+  EXPECT_TRUE(
+      failed(mergeDatasets({path("a.csv"), path("older.csv")}, &error)));
+  EXPECT_NE(error.find("code generation"), std::string::npos) << error;
+  EXPECT_TRUE(failed(trainModel(*olderBack, TrainOptions(), &error, nullptr)));
 }
 
 TEST_F(CostModelFiles, DatasetErrors) {
@@ -498,7 +525,7 @@ TEST_F(CostModelFiles, DatasetErrors) {
   ASSERT_TRUE(succeeded(renamed.write(path("renamed.csv"), &error)));
   FailureOr<Dataset> read = Dataset::read(path("renamed.csv"), &error);
   ASSERT_TRUE(succeeded(read));
-  EXPECT_TRUE(failed(read->checkCurrentSchema(&error)));
+  EXPECT_TRUE(failed(read->checkCurrent(&error)));
   // Appending to a file of another target is refused.
   Dataset elsewhere =
       Dataset::create("cpu aarch64 other", kCollectedLatencyStatistic);
@@ -558,6 +585,14 @@ TEST_F(CostModelFiles, TrainLoadPredictAndModelFileErrors) {
   writeFile("schema.json", text);
   EXPECT_TRUE(failed(LearnedCostModel::load(path("schema.json"), &error)));
   EXPECT_NE(error.find("retrain"), std::string::npos) << error;
+  // A model of latencies of another code generation.
+  text = (*buffer)->getBuffer().str();
+  std::string codegen = llvm::formatv("\"codegen\": {0}", kCodegenVersion);
+  ASSERT_NE(text.find(codegen), std::string::npos);
+  text.replace(text.find(codegen), codegen.size(), "\"codegen\": 1");
+  writeFile("codegen.json", text);
+  EXPECT_TRUE(failed(LearnedCostModel::load(path("codegen.json"), &error)));
+  EXPECT_NE(error.find("code generation v1"), std::string::npos) << error;
   text = (*buffer)->getBuffer().str();
   size_t booster = text.find("\"data\": \"");
   ASSERT_NE(booster, std::string::npos);

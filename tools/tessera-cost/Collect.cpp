@@ -654,6 +654,9 @@ void runBatch(ArrayRef<KernelVariant> batch, const CollectOptions &options,
         StringRef status = outcome.timedOut  ? "failed:compile-timeout"
                            : outcome.crashed ? "failed:compile-crash"
                                              : "failed:compile";
+        if (outcome.batchFailed && !options.quiet)
+          llvm::errs() << "tessera-cost collect: " << pending[0].key() << ": "
+                       << outcome.message << "\n";
         rows.push_back(outcome.rows[0] ? *outcome.rows[0]
                                        : failedRow(pending[0], status));
         return;
@@ -713,7 +716,7 @@ int runCollect(const CollectOptions &options) {
       llvm::errs() << "tessera-cost collect: cannot resume: " << error << "\n";
       return 1;
     }
-    if (failed(existing->checkCurrentSchema(&error)) ||
+    if (failed(existing->checkCurrent(&error)) ||
         existing->target != header.target) {
       llvm::errs() << "tessera-cost collect: cannot resume '" << options.output
                    << "': "

@@ -329,7 +329,7 @@ static FailureOr<Dataset> readDatasets(std::string *error) {
                                    : mergeDatasets(inputFiles, error);
   if (failed(dataset))
     return failure();
-  if (failed(dataset->checkCurrentSchema(error)))
+  if (failed(dataset->checkCurrent(error)))
     return failure();
   return dataset;
 }
@@ -760,6 +760,8 @@ static int runRefeatureCommand(MLIRContext &ctx) {
   if (failed(input))
     return fail(error);
   Dataset output = Dataset::create(input->target, input->latencyStatistic);
+  // New features, the same measurements: of the input's code generation.
+  output.codegenVersion = input->codegenVersion;
   size_t dropped = 0;
   for (DatasetRow &row : input->rows) {
     if (!row.isOk()) {

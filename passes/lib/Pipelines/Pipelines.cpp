@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -75,12 +76,19 @@ void tessera::buildCPUPipeline(OpPassManager &pm,
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(tessera::createTesseraLowerScratchpadPass());
   funcPm.addPass(tessera::createTesseraExpandStridedCopiesPass());
+  funcPm.addPass(tessera::createTesseraApplyKernelConfigPass());
   funcPm.addPass(createConvertLinalgToAffineLoopsPass());
   if (options.optLevel >= 1) {
     funcPm.addPass(createLoopInvariantCodeMotionPass());
     funcPm.addPass(createCanonicalizerPass());
   }
   funcPm.addPass(createLowerAffinePass());
+  // Vector operations (the vector bodies of scheduled kernels) to 1-D vector
+  // loads, stores and arithmetic: a reduction along the vector loop becomes
+  // a horizontal vector reduction, a strided line a loop over its elements.
+  funcPm.addPass(vector::createLowerVectorMultiReductionPass(
+      vector::VectorMultiReductionLowering::InnerReduction));
+  funcPm.addPass(createConvertVectorToSCFPass());
   funcPm.addPass(createSCFToControlFlowPass());
 
   // Loops to the LLVM dialect.
@@ -88,9 +96,14 @@ void tessera::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  // A vector reduction the schedule asked for may reassociate.
+  ConvertVectorToLLVMPassOptions vectorOptions;
+  vectorOptions.reassociateFPReductions = true;
+  pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());

@@ -41,6 +41,10 @@ constexpr unsigned kDatasetVersion = 1;
 constexpr llvm::StringLiteral kCollectedLatencyStatistic = "min";
 constexpr llvm::StringLiteral kLegacyLatencyStatistic = "median";
 
+/// The code generation of datasets and model files that record none: they
+/// predate the record (Schedule.h's kCodegenVersion is the current one).
+constexpr unsigned kUnrecordedCodegenVersion = 1;
+
 /// Columns before the features.
 constexpr unsigned kDatasetFixedColumns = 9;
 
@@ -64,11 +68,14 @@ struct Dataset {
   std::string target;
   /// The statistic of the samples in `latency_us` ("min" or "median").
   std::string latencyStatistic = kLegacyLatencyStatistic.str();
+  /// The code generation the latencies were measured under (Schedule.h's
+  /// kCodegenVersion), kUnrecordedCodegenVersion without a `# codegen` line.
+  unsigned codegenVersion = kUnrecordedCodegenVersion;
   std::vector<std::string> featureNames;
   std::vector<DatasetRow> rows;
 
-  /// An empty dataset of the current feature schema for `target`, its
-  /// latencies of `latencyStatistic`.
+  /// An empty dataset of the current feature schema and code generation for
+  /// `target`, its latencies of `latencyStatistic`.
   static Dataset create(llvm::StringRef target,
                         llvm::StringRef latencyStatistic);
 
@@ -78,8 +85,9 @@ struct Dataset {
   static mlir::FailureOr<Dataset> read(llvm::StringRef path,
                                        std::string *error);
 
-  /// Checks that the dataset's features are the current schema's, in order.
-  mlir::LogicalResult checkCurrentSchema(std::string *error) const;
+  /// Checks that the dataset's features are the current schema's, in order,
+  /// and its latencies those of the current code generation.
+  mlir::LogicalResult checkCurrent(std::string *error) const;
 
   /// The header lines and the column line.
   std::string header() const;

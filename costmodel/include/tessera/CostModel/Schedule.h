@@ -13,8 +13,14 @@
 //  2. the point level iterates over every loop of the innermost tile in
 //     `loop_order`, one element at a time, except the innermost loop of
 //     `loop_order` (the vector loop), which steps by `vector_width`;
-//  3. the body of the vector loop, `vector_width` elements, is fully
-//     unrolled so that LLVM's SLP vectoriser turns it into SIMD code;
+//  3. the body of the vector loop, `vector_width` elements, is vector code:
+//     each operand is read (and the output written) as one vector transfer
+//     of its 1-D line along the vector loop's dimension (contiguous, strided,
+//     or one element broadcast), the computation is vector arithmetic, and a
+//     reduction along the vector loop is a vector reduction. With
+//     `vector_width` 1, or one that does not divide the vector loop's extent
+//     (partial vectors are not built), the body is scalar code, and LLVM's
+//     loop vectoriser may vectorise the loops around it;
 //  4. the vector loop is unrolled `unroll` times;
 //  5. `parallel_dims` is recorded but not acted on (collection measures on
 //     one thread).
@@ -31,6 +37,14 @@
 #include "llvm/ADT/SmallVector.h"
 
 namespace tessera::cost {
+
+/// Version of the code a kernel configuration compiles to: this file's
+/// transformation and the CPU pipeline's lowering of it. Latencies measured
+/// under one version say nothing about another, so datasets and model files
+/// record it, and training, evaluation and model loading refuse any other.
+///  1: the vector body as unrolled scalar code, vectorised by LLVM;
+///  2: the vector body as vector operations (scalar when the width is 1).
+constexpr unsigned kCodegenVersion = 2;
 
 /// The name of the discardable attribute that carries a kernel configuration
 /// on an operator.
@@ -78,8 +92,9 @@ mlir::tessera::KernelConfigAttr getDefaultKernelConfig(mlir::MLIRContext *ctx,
                                                        unsigned numLoops);
 
 /// Realises `config` on `op` (buffer semantics, static shapes): multi-level
-/// tiling with `scf.for`, point loops, the unrolled vector body and the
-/// unrolled vector loop, as described at the top of this file. Replaces `op`.
+/// tiling with `scf.for`, point loops, the vector body and the unrolled
+/// vector loop, as described at the top of this file. Replaces `op`; loads
+/// the dialects it builds with (arith, memref, scf, vector).
 mlir::LogicalResult applyKernelConfig(mlir::RewriterBase &rewriter,
                                       mlir::linalg::LinalgOp op,
                                       mlir::tessera::KernelConfigAttr config);

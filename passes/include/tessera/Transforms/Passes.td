@@ -177,6 +177,45 @@ def TesseraMaterializeMemoryPlanPass
   ];
 }
 
+def TesseraApplyKernelConfigPass
+    : Pass<"tessera-apply-kernel-config", "func::FuncOp"> {
+  let summary = "Realise every #tessera.kernel_config as loops and vector code";
+  let description = [{
+    Rewrites every linalg operator that carries a `tessera.kernel_config`
+    (on buffers, static shapes) into the loop nest the configuration means
+    (`costmodel/include/tessera/CostModel/Schedule.h`, `docs/cost-model.md`):
+    tile loops per level, point loops in `loop_order`, and a vector body of
+    `vector_width` elements along the innermost loop made of vector
+    transfers and vector arithmetic (a reduction along it becomes a vector
+    reduction; with `vector_width = 1` the body is scalar code), the vector
+    loop unrolled `unroll` times. Operators without a configuration are left
+    alone. A configuration that does not fit its operator (wrong number of
+    loops, tensors, dynamic shapes) is an error at the operator.
+
+    Before:
+    ```mlir
+    linalg.matmul {tessera.kernel_config = #tessera.kernel_config<tiles = [], loop_order = [0, 2, 1], vector_width = 8, unroll = 1, parallel_dims = []>}
+        ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)
+    ```
+    After (the body of the vector loop):
+    ```mlir
+    %va = vector.transfer_read %a1[], %pad {permutation_map = affine_map<() -> (0)>} : memref<f32, ...>, vector<8xf32>
+    %vb = vector.transfer_read %b1[%c0], %pad : memref<8xf32, ...>, vector<8xf32>
+    %vc = vector.transfer_read %c1[%c0], %pad : memref<8xf32, ...>, vector<8xf32>
+    %m = arith.mulf %va, %vb : vector<8xf32>
+    %s = arith.addf %vc, %m : vector<8xf32>
+    vector.transfer_write %s, %c1[%c0] : vector<8xf32>, memref<8xf32, ...>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+  let statistics = [
+    Statistic<"numScheduled", "scheduled", "Operators scheduled">
+  ];
+}
+
 def TesseraAnnotateCostPass : Pass<"tessera-annotate-cost", "::mlir::ModuleOp"> {
   let summary = "Record the cost model's latency prediction on every kernel";
   let description = [{
@@ -199,7 +238,7 @@ def TesseraAnnotateCostPass : Pass<"tessera-annotate-cost", "::mlir::ModuleOp"> 
     ```
     After:
     ```mlir
-    %0 = linalg.matmul {tessera.cost = #tessera.cost<latency_us = 52.1, source = "xgb-cpu-x86_64-v1">}
+    %0 = linalg.matmul {tessera.cost = #tessera.cost<latency_us = 52.1, source = "xgb-cpu-x86_64-v2">}
                        ins(%a, %b : tensor<64x32xf32>, tensor<32x48xf32>)
                        outs(%c : tensor<64x48xf32>) -> tensor<64x48xf32>
     ```
