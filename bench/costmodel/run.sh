@@ -36,5 +36,8 @@ echo
 echo "## Held-out pairs by measured latency ratio (learned regression)"
 /usr/bin/python3 "$root/bench/costmodel/pairs_by_ratio.py" "$work/predictions.csv"
 echo
+echo "## Held-out ranking by the kind of vector body (learned regression)"
+/usr/bin/python3 "$root/bench/costmodel/tau_by_vector_width.py" "$work/predictions.csv"
+echo
 echo "## Prediction latency per candidate (describe once, features + XGBoost per candidate, 1 thread)"
 "$tool" bench-predict --model "$model" --candidates 1000

@@ -118,20 +118,19 @@ static FailureOr<scf::SCFTilingResult> tileOnce(RewriterBase &rewriter,
 }
 
 /// Rewrites the point-level body `body`, whose iteration domain is one
-/// element in every dimension but `vectorDim`, as a one-dimensional
-/// linalg.generic over `vectorDim`: every operand becomes the 1-D strided view
-/// (or the single element) of it the body reads or writes. Convolution
-/// windows and transposed operands turn into plain strided lines, which
-/// linalg's vectoriser accepts.
+/// element in every dimension but `vectorDim` (of static extent), as a
+/// one-dimensional linalg.generic over `vectorDim`: every operand becomes the
+/// 1-D strided view (or the single element) of it the body reads or writes.
+/// Convolution windows and transposed operands turn into plain strided lines,
+/// which linalg's vectoriser accepts.
 static FailureOr<linalg::GenericOp> extractVectorLine(RewriterBase &rewriter,
                                                       linalg::LinalgOp body,
                                                       unsigned vectorDim) {
   Location loc = body.getLoc();
   MLIRContext *ctx = body.getContext();
   unsigned numDims = body.getNumLoops();
+  int64_t width = body.getStaticLoopRanges()[vectorDim];
   rewriter.setInsertionPoint(body);
-  SmallVector<Range> ranges = body.createLoopRanges(rewriter, loc);
-  OpFoldResult width = ranges[vectorDim].size;
 
   // Each map result, with every dimension but the vector one at 0, is
   // `coefficient * v + offset`.
@@ -169,13 +168,12 @@ static FailureOr<linalg::GenericOp> extractVectorLine(RewriterBase &rewriter,
                << operand.getOperandNumber()
                << " other than by one increasing stride";
       lineResult = r;
-      sizes.back() = width;
+      sizes.back() = rewriter.getIndexAttr(width);
       strides.back() = rewriter.getIndexAttr(coefficient);
     }
     SmallVector<int64_t> shape;
     if (lineResult)
-      shape.push_back(
-          getConstantIntValue(width).value_or(ShapedType::kDynamic));
+      shape.push_back(width);
     auto viewType = memref::SubViewOp::inferRankReducedResultType(
         shape, type, offsets, sizes, strides);
     views.push_back(
