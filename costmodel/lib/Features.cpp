@@ -862,8 +862,6 @@ std::vector<std::string> buildNames() {
                            "innermost_is_vector_loop",
                            "log2_body_ops",
                            "explicit_lanes",
-                           "auto_vectorizable",
-                           "estimated_lanes",
                            "num_buffers",
                            "has_effective_inner",
                            "effective_inner_log2_trip",
@@ -927,15 +925,12 @@ StringRef FeatureSchema::fingerprint() {
 }
 
 namespace {
-/// What the code generator can make of the kernel's vector loop: explicit
-/// lanes (the unrolled vector body of a parallel dimension whose accesses
-/// are contiguous or invariant along it, for LLVM's SLP vectoriser), or an
-/// innermost loop LLVM's loop vectoriser takes (parallel, contiguous or
-/// invariant accesses, no floating-point reduction to reassociate).
+/// What the code generator makes of the kernel's vector loop: explicit
+/// lanes (the vector body of a parallel dimension whose accesses are
+/// contiguous or invariant along it; LLVM's loop vectoriser adds none, see
+/// Schedule.h), and the loops LLVM unrolls fully around the body.
 struct VectorAnalysis {
   int64_t explicitLanes = 1;
-  bool autoVectorizable = false;
-  int64_t estimatedLanes = 1;
   /// The loop LLVM sees innermost once it has fully unrolled the small
   /// innermost loops (trip <= 4, body <= 64 elements); -1 when everything
   /// is unrolled.
@@ -986,15 +981,6 @@ VectorAnalysis analyzeVectors(const KernelDescription &d) {
   }
   v.effectiveInner = p;
   v.unrolledBody = body;
-  if (p >= 0) {
-    const ScheduledLoop &inner = s.loops[p];
-    v.autoVectorizable = v.explicitLanes == 1 && inner.trip >= 4 &&
-                         !isReductionDim(d, inner.dim) &&
-                         contiguousAlong(d, inner.dim);
-  }
-  // LLVM prefers 256-bit vectors on x86: 8 lanes of f32.
-  v.estimatedLanes =
-      std::max<int64_t>(v.explicitLanes, v.autoVectorizable ? 8 : 1);
   return v;
 }
 } // namespace
@@ -1010,7 +996,7 @@ RooflineTerms computeRooflineTerms(const KernelDescription &d,
   for (unsigned l = 0; l < 3 && l < stats.trafficBytes.size(); ++l)
     terms.traffic[l] = stats.trafficBytes[l];
   const ScheduledNest &s = d.schedule;
-  terms.effectiveLanes = analyzeVectors(d).estimatedLanes;
+  terms.effectiveLanes = analyzeVectors(d).explicitLanes;
   // Core loads and stores: accesses invariant in the innermost loop stay in
   // registers for its duration.
   double innermostTrip = s.loops.empty() ? 1 : s.loops.back().trip;
@@ -1172,8 +1158,6 @@ void computeFeatures(const KernelDescription &d, MutableArrayRef<float> out) {
          std::max<int64_t>(1, d.body.flops() + d.body.other)));
   VectorAnalysis vectors = analyzeVectors(d);
   put(vectors.explicitLanes);
-  put(vectors.autoVectorizable ? 1 : 0);
-  put(vectors.estimatedLanes);
   put(numBuffers(d));
   {
     // The effective innermost loop after LLVM's full unrolling.

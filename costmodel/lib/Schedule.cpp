@@ -3,6 +3,7 @@
 #include "tessera/CostModel/Schedule.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -19,6 +20,11 @@ using namespace mlir;
 namespace tessera::cost {
 
 static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// llvm.br's loop annotation; an scf.for that carries an attribute of this
+/// name has it on its latch branch once lowered to the LLVM dialect.
+static constexpr llvm::StringLiteral kLoopAnnotationAttrName =
+    "loop_annotation";
 
 FailureOr<ScheduledNest>
 computeScheduledNest(ArrayRef<int64_t> domain,
@@ -210,8 +216,7 @@ static FailureOr<linalg::GenericOp> extractVectorLine(RewriterBase &rewriter,
 }
 
 /// The body of a scalar point loop nest: the operator's computation on one
-/// element, as scalar loads, arithmetic and stores (LLVM may vectorise the
-/// loops around it).
+/// element, as scalar loads, arithmetic and stores.
 static LogicalResult emitScalarBody(RewriterBase &rewriter,
                                     linalg::LinalgOp body) {
   rewriter.setInsertionPoint(body);
@@ -247,6 +252,27 @@ static LogicalResult emitVectorBody(RewriterBase &rewriter,
   return success();
 }
 
+/// Marks every scf.for of the nest rooted at `root` as not to be vectorised
+/// by LLVM. The attribute travels from scf.for to the loop's latch branch
+/// (scf-to-cf copies LLVM attributes, cf-to-llvm forwards them to llvm.br's
+/// `loop_annotation`) and becomes `!llvm.loop` metadata.
+static void disableLoopVectorizer(Operation *root) {
+  MLIRContext *ctx = root->getContext();
+  auto disable = LLVM::LoopVectorizeAttr::get(
+      ctx, BoolAttr::get(ctx, true), /*predicateEnable=*/{},
+      /*scalableEnable=*/{}, /*width=*/{}, /*followupVectorized=*/{},
+      /*followupEpilogue=*/{}, /*followupAll=*/{});
+  auto annotation = LLVM::LoopAnnotationAttr::get(
+      ctx, /*disableNonforced=*/{}, disable, /*interleave=*/{},
+      /*unroll=*/{}, /*unrollAndJam=*/{}, /*licm=*/{}, /*distribute=*/{},
+      /*pipeline=*/{}, /*peeled=*/{}, /*unswitch=*/{}, /*mustProgress=*/{},
+      /*isVectorized=*/{}, /*startLoc=*/{}, /*endLoc=*/{},
+      /*parallelAccesses=*/{});
+  root->walk([&](scf::ForOp loop) {
+    loop->setAttr(kLoopAnnotationAttrName, annotation);
+  });
+}
+
 LogicalResult applyKernelConfig(RewriterBase &rewriter, linalg::LinalgOp op,
                                 mlir::tessera::KernelConfigAttr config) {
   if (!op.hasPureBufferSemantics())
@@ -261,10 +287,17 @@ LogicalResult applyKernelConfig(RewriterBase &rewriter, linalg::LinalgOp op,
   // The dialects the nest is built of; a pass that calls this declares them
   // as its dependent dialects, so that this loads nothing there.
   op->getContext()
-      ->loadDialect<arith::ArithDialect, memref::MemRefDialect, scf::SCFDialect,
+      ->loadDialect<arith::ArithDialect, LLVM::LLVMDialect,
+                    memref::MemRefDialect, scf::SCFDialect,
                     vector::VectorDialect>();
 
   Operation *current = op;
+  // The outermost loop of the nest, once there is one.
+  Operation *nestRoot = nullptr;
+  auto noteLoops = [&](const scf::SCFTilingResult &tiled) {
+    if (!nestRoot && !tiled.loops.empty())
+      nestRoot = tiled.loops.front();
+  };
   SmallVector<int64_t> before(domain);
   for (const SmallVector<int64_t> &after : nest->tileExtents) {
     // Tile only the loops this level shrinks.
@@ -279,6 +312,7 @@ LogicalResult applyKernelConfig(RewriterBase &rewriter, linalg::LinalgOp op,
         tileOnce(rewriter, current, sizes, order);
     if (failed(tiled))
       return failure();
+    noteLoops(*tiled);
     current = tiled->tiledOps.back();
   }
 
@@ -289,6 +323,7 @@ LogicalResult applyKernelConfig(RewriterBase &rewriter, linalg::LinalgOp op,
       tileOnce(rewriter, current, pointSizes, order);
   if (failed(point))
     return failure();
+  noteLoops(*point);
   auto body = cast<linalg::LinalgOp>(point->tiledOps.back());
   scf::ForOp vectorLoop;
   if (!point->loops.empty())
@@ -303,6 +338,10 @@ LogicalResult applyKernelConfig(RewriterBase &rewriter, linalg::LinalgOp op,
                         : emitScalarBody(rewriter, body)))
     return failure();
 
+  // Before unrolling, which may promote (erase) a loop of one iteration; the
+  // unrolled loop and its epilogue keep the attribute.
+  if (nestRoot)
+    disableLoopVectorizer(nestRoot);
   if (nest->unroll > 1 && vectorLoop) {
     if (failed(mlir::loopUnrollByFactor(vectorLoop, nest->unroll)))
       return vectorLoop->emitError("cannot unroll the vector loop");

@@ -12,7 +12,7 @@
 
 // MISSING: error: tessera-annotate-cost: model file '{{.*}}none.json' does not exist
 // CORRUPT: error: tessera-annotate-cost: model file '{{.*}}corrupt.json': not valid JSON
-// SCHEMA: error: tessera-annotate-cost: model file '{{.*}}schema.json': trained on feature schema v2 (0123456789abcdef); this build computes schema v2
+// SCHEMA: error: tessera-annotate-cost: model file '{{.*}}schema.json': trained on feature schema v3 (0123456789abcdef); this build computes schema v3
 // UNKNOWN: warning: tessera-annotate-cost: not annotated: 'linalg.copy' has a dynamic or empty iteration domain
 // UNKNOWN: warning: tessera-annotate-cost: not annotated: 'linalg.fill' has no loops (0-d operands)
 // UNKNOWN: linalg.copy ins

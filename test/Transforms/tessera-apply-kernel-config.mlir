@@ -68,16 +68,29 @@ func.func @conv_ow(%in: memref<1x9x9x3xf32>, %w: memref<3x3x3x2xf32>, %out: memr
 
 // -----
 
-// With vector width 1 the body is scalar code (LLVM may vectorise the loops
-// around it).
+// With vector width 1 the body is scalar code, and every loop of the nest
+// (the unrolled vector loop too) tells LLVM's loop vectoriser to leave it
+// alone; the annotation reaches the loops' latch branches.
 
+// CHECK: #[[NOVEC:.*]] = #llvm.loop_vectorize<disable = true>
+// CHECK: #[[ANNOTATION:.*]] = #llvm.loop_annotation<vectorize = #[[NOVEC]]>
 // CHECK-LABEL: func.func @scalar
 // CHECK-NOT: vector.
 // CHECK: memref.load {{.*}} : memref<1x1xf32
 // CHECK: arith.mulf {{.*}} : f32
 // CHECK: memref.store
 // CHECK-NOT: vector.
-// CHECK: return
+// CHECK: } {loop_annotation = #[[ANNOTATION]]}
+// CHECK-NEXT: } {loop_annotation = #[[ANNOTATION]]}
+// CHECK-NEXT: } {loop_annotation = #[[ANNOTATION]]}
+// CHECK-NEXT: return
+
+// LLVM: #[[NOVEC:.*]] = #llvm.loop_vectorize<disable = true>
+// LLVM: #[[ANNOTATION:.*]] = #llvm.loop_annotation<vectorize = #[[NOVEC]]>
+// LLVM-LABEL: llvm.func @scalar
+// LLVM-COUNT-3: llvm.br ^{{.*}} {loop_annotation = #[[ANNOTATION]]}
+// LLVM-NOT: loop_annotation
+// LLVM: llvm.return
 func.func @scalar(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %c: memref<4x16xf32>) {
   linalg.matmul {tessera.kernel_config = #tessera.kernel_config<tiles = [], loop_order = [0, 2, 1], vector_width = 1, unroll = 2, parallel_dims = []>}
     ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%c : memref<4x16xf32>)

@@ -116,7 +116,7 @@ mlir::LogicalResult setSchedule(KernelDescription &description,
 /// The feature schema: version, names, and a fingerprint of both that model
 /// files and datasets record.
 struct FeatureSchema {
-  static constexpr unsigned kVersion = 2;
+  static constexpr unsigned kVersion = 3;
   /// Names of the features, in vector order.
   static llvm::ArrayRef<std::string> names();
   static size_t size() { return names().size(); }

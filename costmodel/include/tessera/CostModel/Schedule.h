@@ -19,8 +19,9 @@
 //     or one element broadcast), the computation is vector arithmetic, and a
 //     reduction along the vector loop is a vector reduction. With
 //     `vector_width` 1, or one that does not divide the vector loop's extent
-//     (partial vectors are not built), the body is scalar code, and LLVM's
-//     loop vectoriser may vectorise the loops around it;
+//     (partial vectors are not built), the body is scalar code; every loop
+//     of the nest is marked for LLVM's loop vectoriser to leave alone, so
+//     that the only vector code is the configuration's;
 //  4. the vector loop is unrolled `unroll` times;
 //  5. `parallel_dims` is recorded but not acted on (collection measures on
 //     one thread).
@@ -43,8 +44,10 @@ namespace tessera::cost {
 /// under one version say nothing about another, so datasets and model files
 /// record it, and training, evaluation and model loading refuse any other.
 ///  1: the vector body as unrolled scalar code, vectorised by LLVM;
-///  2: the vector body as vector operations (scalar when the width is 1).
-constexpr unsigned kCodegenVersion = 2;
+///  2: the vector body as vector operations (scalar when the width is 1);
+///  3: as 2, and LLVM's loop vectoriser disabled on the nest's loops (a
+///     scalar body is not vectorised behind the configuration's back).
+constexpr unsigned kCodegenVersion = 3;
 
 /// The name of the discardable attribute that carries a kernel configuration
 /// on an operator.

@@ -188,7 +188,9 @@ def TesseraApplyKernelConfigPass
     `vector_width` elements along the innermost loop made of vector
     transfers and vector arithmetic (a reduction along it becomes a vector
     reduction; with `vector_width = 1` the body is scalar code), the vector
-    loop unrolled `unroll` times. Operators without a configuration are left
+    loop unrolled `unroll` times. Every loop of the nest carries
+    `loop_annotation = #llvm.loop_annotation<vectorize = <disable = true>>`,
+    so that LLVM's loop vectoriser adds no vector code of its own. Operators without a configuration are left
     alone. A configuration that does not fit its operator (wrong number of
     loops, tensors, dynamic shapes) is an error at the operator.
 
@@ -208,6 +210,7 @@ def TesseraApplyKernelConfigPass
     ```
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
