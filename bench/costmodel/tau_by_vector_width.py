@@ -4,7 +4,7 @@
 Reads the per-row predictions of `tessera-cost eval --predictions FILE` and
 prints the mean Kendall tau-b over kernel groups (groups of at least two
 rows of the kind) of the learned regression, over all rows, over the rows of
-`vector_width = 1` (a scalar body LLVM may vectorise) and over the rows with
+`vector_width = 1` (a scalar body) and over the rows with
 a vector body. Usage:
 
     /usr/bin/python3 bench/costmodel/tau_by_vector_width.py predictions.csv

@@ -926,9 +926,10 @@ StringRef FeatureSchema::fingerprint() {
 
 namespace {
 /// What the code generator makes of the kernel's vector loop: explicit
-/// lanes (the vector body of a parallel dimension whose accesses are
-/// contiguous or invariant along it; LLVM's loop vectoriser adds none, see
-/// Schedule.h), and the loops LLVM unrolls fully around the body.
+/// lanes (counted for a vector body along a parallel dimension whose
+/// accesses are contiguous or invariant along it; vector reductions and
+/// strided lines count as one lane), and the loops LLVM unrolls fully around
+/// the body. LLVM's loop vectoriser adds no lanes (Schedule.h).
 struct VectorAnalysis {
   int64_t explicitLanes = 1;
   /// The loop LLVM sees innermost once it has fully unrolled the small

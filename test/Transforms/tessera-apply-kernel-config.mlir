@@ -3,7 +3,11 @@
 
 // The vector loop runs along j: B and C are contiguous 8-element lines, A's
 // element is broadcast; the vector loop (two iterations) is unrolled twice.
+// The tile loop and the point loops around the vector body are marked for
+// LLVM's loop vectoriser to leave alone.
 
+// CHECK: #[[NOVEC:.*]] = #llvm.loop_vectorize<disable = true>
+// CHECK: #[[ANNOTATION:.*]] = #llvm.loop_annotation<vectorize = #[[NOVEC]]>
 // CHECK-LABEL: func.func @matmul_j
 // CHECK-NOT: linalg.
 // CHECK: scf.for
@@ -18,7 +22,10 @@
 // CHECK: vector.transfer_write %[[S]]
 // CHECK: arith.mulf {{.*}} : vector<8xf32>
 // CHECK-NOT: arith.mulf
-// CHECK: return
+// CHECK: } {loop_annotation = #[[ANNOTATION]]}
+// CHECK-NEXT: } {loop_annotation = #[[ANNOTATION]]}
+// CHECK-NEXT: } {loop_annotation = #[[ANNOTATION]]}
+// CHECK-NEXT: return
 
 // LLVM-LABEL: llvm.func @matmul_j
 // LLVM: llvm.load {{.*}} : !llvm.ptr -> vector<8xf32>

@@ -19,11 +19,13 @@
 //     or one element broadcast), the computation is vector arithmetic, and a
 //     reduction along the vector loop is a vector reduction. With
 //     `vector_width` 1, or one that does not divide the vector loop's extent
-//     (partial vectors are not built), the body is scalar code; every loop
-//     of the nest is marked for LLVM's loop vectoriser to leave alone, so
-//     that the only vector code is the configuration's;
+//     (partial vectors are not built), the body is scalar code;
 //  4. the vector loop is unrolled `unroll` times;
-//  5. `parallel_dims` is recorded but not acted on (collection measures on
+//  5. every loop of the nest (vector body or not) carries the LLVM loop
+//     annotation `vectorize = <disable = true>`: LLVM's loop vectoriser
+//     neither vectorises nor interleaves it (its SLP vectoriser may still
+//     pack the straight-line code of an unrolled scalar body);
+//  6. `parallel_dims` is recorded but not acted on (collection measures on
 //     one thread).
 //
 //===----------------------------------------------------------------------===//
@@ -97,7 +99,7 @@ mlir::tessera::KernelConfigAttr getDefaultKernelConfig(mlir::MLIRContext *ctx,
 /// Realises `config` on `op` (buffer semantics, static shapes): multi-level
 /// tiling with `scf.for`, point loops, the vector body and the unrolled
 /// vector loop, as described at the top of this file. Replaces `op`; loads
-/// the dialects it builds with (arith, memref, scf, vector).
+/// the dialects it builds with (arith, llvm, memref, scf, vector).
 mlir::LogicalResult applyKernelConfig(mlir::RewriterBase &rewriter,
                                       mlir::linalg::LinalgOp op,
                                       mlir::tessera::KernelConfigAttr config);

@@ -224,8 +224,11 @@ def TesseraAnnotateCostPass : Pass<"tessera-annotate-cost", "::mlir::ModuleOp"> 
   let description = [{
     Asks the cost model (costmodel/, `docs/cost-model.md`) for the latency of
     every linalg operator, under its `#tessera.kernel_config` or the default
-    schedule, and of every outermost `affine.for` nest, and records it as
-    `tessera.cost`. The model is `model=FILE` when given (a missing, corrupt
+    configuration, and of every outermost `affine.for` nest, and records it
+    as `tessera.cost`: the latency of the code the configuration compiles to
+    (`tessera-apply-kernel-config`), which for an operator without one or a
+    loop nest is scalar code, while the pipeline lowers those with LLVM's
+    loop vectoriser on. The model is `model=FILE` when given (a missing, corrupt
     or wrong-schema file is an error), else the registry's model for the
     module's `#tessera.target` (the host CPU without one); when no model
     file fits the target, the analytical (roofline) model answers and the
@@ -241,7 +244,7 @@ def TesseraAnnotateCostPass : Pass<"tessera-annotate-cost", "::mlir::ModuleOp"> 
     ```
     After:
     ```mlir
-    %0 = linalg.matmul {tessera.cost = #tessera.cost<latency_us = 52.1, source = "xgb-cpu-x86_64-v2">}
+    %0 = linalg.matmul {tessera.cost = #tessera.cost<latency_us = 31.6, source = "xgb-cpu-x86_64-v3">}
                        ins(%a, %b : tensor<64x32xf32>, tensor<32x48xf32>)
                        outs(%c : tensor<64x48xf32>) -> tensor<64x48xf32>
     ```
