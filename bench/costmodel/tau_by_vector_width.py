@@ -4,8 +4,8 @@
 Reads the per-row predictions of `tessera-cost eval --predictions FILE` and
 prints the mean Kendall tau-b over kernel groups (groups of at least two
 rows of the kind) of the learned regression, over all rows, over the rows of
-`vector_width = 1` (a scalar body) and over the rows with
-a vector body. Usage:
+`vector_width = 1` (a scalar body) and over the rows with a vector body,
+each also split by whether the vector loop is unrolled. Usage:
 
     /usr/bin/python3 bench/costmodel/tau_by_vector_width.py predictions.csv
 """
@@ -15,10 +15,22 @@ import sys
 
 from repeatability import kendall_tau
 
+def scalar(key):
+    return ";v=1;" in key
+
+
+def unrolled(key):
+    return ";u=1;" not in key
+
+
 KINDS = {
     "all rows": lambda key: True,
-    "vector_width = 1": lambda key: ";v=1;" in key,
-    "vector body": lambda key: ";v=1;" not in key,
+    "vector_width = 1": scalar,
+    "vector body": lambda key: not scalar(key),
+    "vector_width = 1, unroll = 1": lambda key: scalar(key) and not unrolled(key),
+    "vector_width = 1, unrolled": lambda key: scalar(key) and unrolled(key),
+    "vector body, unroll = 1": lambda key: not scalar(key) and not unrolled(key),
+    "vector body, unrolled": lambda key: not scalar(key) and unrolled(key),
 }
 
 
