@@ -2,6 +2,7 @@
 
 #include "tessera/CostModel/Training.h"
 #include "tessera/CostModel/Metrics.h"
+#include "tessera/CostModel/PairwiseObjective.h"
 
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -13,6 +14,8 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <optional>
+#include <tuple>
 
 using namespace mlir;
 
@@ -50,12 +53,14 @@ OpKind kindOfRow(const DatasetRow &row) {
   return OpKind::Other;
 }
 
-/// Trains one booster on `rows` (grouped when `groups` is non-empty).
+/// Trains one booster on `rows` (grouped when `groups` is non-empty), with
+/// XGBoost's `objective`, or with the gradients of `custom` when given.
 FailureOr<std::string>
 trainBooster(const Dataset &dataset, ArrayRef<size_t> rows,
              ArrayRef<float> labels, ArrayRef<unsigned> groups,
              const TrainOptions &options, StringRef objective,
-             std::string *error, llvm::raw_ostream *log) {
+             const PairwiseObjective *custom, std::string *error,
+             llvm::raw_ostream *log) {
   size_t numColumns = FeatureSchema::size();
   std::vector<float> matrix(rows.size() * numColumns);
   for (auto [i, r] : llvm::enumerate(rows))
@@ -105,14 +110,33 @@ trainBooster(const Dataset &dataset, ArrayRef<size_t> rows,
   if (!ok)
     return fail("parameters");
   const char *names[] = {"train"};
+  // The margins of the training rows (the custom objective's input).
+  const char *marginConfig = R"({"type": 1, "training": true,
+      "iteration_begin": 0, "iteration_end": 0, "strict_shape": false})";
+  std::vector<float> gradient, hessian;
   for (unsigned round = 0; round < options.rounds; ++round) {
-    if (XGBoosterUpdateOneIter(guard.booster, round, guard.matrix) != 0)
+    if (custom) {
+      const bst_ulong *shape = nullptr;
+      bst_ulong dims = 0;
+      const float *margins = nullptr;
+      if (XGBoosterPredictFromDMatrix(guard.booster, guard.matrix, marginConfig,
+                                      &shape, &dims, &margins) != 0)
+        return fail("margins");
+      custom->gradients(ArrayRef<float>(margins, rows.size()), gradient,
+                        hessian);
+      if (XGBoosterBoostOneIter(guard.booster, guard.matrix, gradient.data(),
+                                hessian.data(), gradient.size()) != 0)
+        return fail("training");
+    } else if (XGBoosterUpdateOneIter(guard.booster, round, guard.matrix) !=
+               0) {
       return fail("training");
+    }
     if (log && (round + 1) % 100 == 0) {
       const char *evaluation = nullptr;
       if (XGBoosterEvalOneIter(guard.booster, round, matrices, names, 1,
                                &evaluation) == 0)
-        *log << "  " << objective << " " << evaluation << "\n";
+        *log << "  " << (custom ? "regression + pairs" : objective) << " "
+             << evaluation << "\n";
     }
   }
   bst_ulong length = 0;
@@ -165,6 +189,20 @@ FailureOr<ModelFileContents> trainModel(const Dataset &dataset,
                                         llvm::raw_ostream *log) {
   if (failed(dataset.checkCurrent(error)))
     return failure();
+  const PairwiseTermOptions &pairs = options.pairwise;
+  for (auto [what, value, positive] :
+       {std::tuple<StringRef, double, bool>{"weight", pairs.weight, false},
+        {"temperature", pairs.temperature, true},
+        {"saturation", pairs.saturation, true},
+        {"top weight", pairs.topWeight, false},
+        {"top width", pairs.topWidth, true}}) {
+    if (positive ? value > 0 : value >= 0)
+      continue;
+    if (error)
+      *error = llvm::formatv("the ranking term's {0} must be {1} 0 (given {2})",
+                             what, positive ? ">" : ">=", value);
+    return failure();
+  }
   // Training rows, grouped (the ranker needs each group contiguous).
   llvm::MapVector<StringRef, std::vector<size_t>> byGroup;
   size_t heldOutRows = 0, failedRows = 0;
@@ -184,7 +222,7 @@ FailureOr<ModelFileContents> trainModel(const Dataset &dataset,
   const int rooflineIndex = FeatureSchema::indexOf("log2_roofline_us");
   std::vector<size_t> rows;
   std::vector<unsigned> groupSizes;
-  std::vector<float> logLabels, relevance;
+  std::vector<float> logLabels, labelOffsets, logLatencies, relevance;
   std::bitset<kNumOpKinds> kinds;
   llvm::StringMap<unsigned> families;
   for (auto &[group, members] : byGroup) {
@@ -198,10 +236,11 @@ FailureOr<ModelFileContents> trainModel(const Dataset &dataset,
       const DatasetRow &row = dataset.rows[r];
       rows.push_back(r);
       double l = std::log(row.latencyUs);
-      double label = l;
-      if (options.residual)
-        label -= std::log(2.0) * row.features[rooflineIndex];
-      logLabels.push_back(static_cast<float>(label));
+      double offset =
+          options.residual ? std::log(2.0) * row.features[rooflineIndex] : 0;
+      logLabels.push_back(static_cast<float>(l - offset));
+      labelOffsets.push_back(static_cast<float>(offset));
+      logLatencies.push_back(static_cast<float>(l));
       // Relevance 0..31: faster is more relevant (rank:pairwise).
       relevance.push_back(hi > lo ? std::round(31.0 * (hi - l) / (hi - lo))
                                   : 0.0f);
@@ -246,15 +285,24 @@ FailureOr<ModelFileContents> trainModel(const Dataset &dataset,
       contents.kinds.push_back(static_cast<OpKind>(k));
 
   auto start = std::chrono::steady_clock::now();
-  FailureOr<std::string> regressor = trainBooster(
-      dataset, rows, logLabels, {}, options, "reg:squarederror", error, log);
+  std::optional<PairwiseObjective> pairwise;
+  if (options.pairwise.weight > 0) {
+    pairwise.emplace(logLabels, labelOffsets, logLatencies, groupSizes,
+                     options.pairwise);
+    if (log)
+      *log << llvm::formatv("train: regression with {0} ordered pairs\n",
+                            pairwise->numPairs());
+  }
+  FailureOr<std::string> regressor =
+      trainBooster(dataset, rows, logLabels, {}, options, "reg:squarederror",
+                   pairwise ? &*pairwise : nullptr, error, log);
   if (failed(regressor))
     return failure();
   contents.regressor = std::move(*regressor);
   if (options.rank) {
     FailureOr<std::string> ranker =
         trainBooster(dataset, rows, relevance, groupSizes, options,
-                     options.rankObjective, error, log);
+                     options.rankObjective, nullptr, error, log);
     if (failed(ranker))
       return failure();
     contents.ranker = std::move(*ranker);
@@ -308,6 +356,12 @@ FailureOr<ModelFileContents> trainModel(const Dataset &dataset,
                               ? "reg:squarederror on ln(latency_us / "
                                 "roofline_us)"
                               : "reg:squarederror on ln(latency_us)"},
+           {"pairwise_term",
+            llvm::json::Object{{"weight", options.pairwise.weight},
+                               {"temperature", options.pairwise.temperature},
+                               {"saturation", options.pairwise.saturation},
+                               {"top_weight", options.pairwise.topWeight},
+                               {"top_width", options.pairwise.topWidth}}},
            {"rank", options.rank ? "rank:pairwise, relevance "
                                    "0-31 per group"
                                  : "none"}}},

@@ -1,7 +1,8 @@
 //===- CostModelTest.cpp - Unit tests of the cost model -------------------===//
 //
-// Metrics on known vectors, schedules, feature extraction from operators and
-// loop nests (and their agreement), datasets, model files and their errors.
+// Metrics on known vectors, the regressor's ranking objective, schedules,
+// feature extraction from operators and loop nests (and their agreement),
+// datasets, model files and their errors.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,6 +11,7 @@
 #include "tessera/CostModel/Features.h"
 #include "tessera/CostModel/Kernels.h"
 #include "tessera/CostModel/Metrics.h"
+#include "tessera/CostModel/PairwiseObjective.h"
 #include "tessera/CostModel/Schedule.h"
 #include "tessera/CostModel/Training.h"
 #include "tessera/Dialect/Tessera/IR/Tessera.h"
@@ -75,6 +77,107 @@ TEST(CostModelMetrics, TopKScoreAndMAPE) {
   EXPECT_DOUBLE_EQ(topKScore(predicted, measured, 3), 1.0);
   EXPECT_DOUBLE_EQ(topKScore(measured, measured, 1), 1.0);
   EXPECT_NEAR(meanAbsolutePercentageError({110, 90}, {100, 100}), 0.1, 1e-12);
+}
+
+//===----------------------------------------------------------------------===//
+// The regressor's objective: squared error plus the within-group pair term
+//===----------------------------------------------------------------------===//
+
+// Two groups (3 rows and 2), labels as residuals of a per-row offset.
+struct PairwiseFixture {
+  std::vector<float> labels{0.1f, -0.2f, 0.4f, 0.0f, 0.3f};
+  std::vector<float> offsets{1.0f, 1.5f, 0.2f, 2.0f, 2.0f};
+  std::vector<float> logLatency{1.1f, 1.3f, 0.6f, 2.0f, 2.3f};
+  std::vector<unsigned> groups{3, 2};
+};
+
+TEST(CostModelPairwiseObjective, WeightZeroIsSquaredError) {
+  PairwiseFixture f;
+  PairwiseTermOptions options;
+  options.weight = 0;
+  PairwiseObjective objective(f.labels, f.offsets, f.logLatency, f.groups,
+                              options);
+  EXPECT_EQ(objective.numPairs(), 0u);
+  std::vector<float> margins{0.3f, 0.0f, 0.4f, -1.0f, 0.3f}, g, h;
+  objective.gradients(margins, g, h);
+  for (size_t i = 0; i < margins.size(); ++i) {
+    EXPECT_NEAR(g[i], margins[i] - f.labels[i], 1e-6);
+    EXPECT_FLOAT_EQ(h[i], 1.0f);
+  }
+  EXPECT_NEAR(objective.loss(margins), 0.5 * (0.04 + 0.04 + 1.0), 1e-6);
+}
+
+TEST(CostModelPairwiseObjective, PairsStayWithinGroups) {
+  PairwiseFixture f;
+  PairwiseObjective objective(f.labels, f.offsets, f.logLatency, f.groups,
+                              PairwiseTermOptions());
+  // 3 pairs in the first group, 1 in the second, none across.
+  EXPECT_EQ(objective.numPairs(), 4u);
+  // A tie is no pair.
+  std::vector<float> tied{1.0f, 1.0f};
+  PairwiseObjective ties({0, 0}, {0, 0}, tied, {2}, PairwiseTermOptions());
+  EXPECT_EQ(ties.numPairs(), 0u);
+}
+
+TEST(CostModelPairwiseObjective, GradientsMatchTheLoss) {
+  PairwiseFixture f;
+  PairwiseObjective objective(f.labels, f.offsets, f.logLatency, f.groups,
+                              PairwiseTermOptions());
+  std::vector<float> margins{0.3f, -0.1f, 0.5f, 0.2f, 0.1f}, g, h;
+  objective.gradients(margins, g, h);
+  const float step = 1e-3f;
+  for (size_t i = 0; i < margins.size(); ++i) {
+    std::vector<float> up = margins, down = margins;
+    up[i] += step;
+    down[i] -= step;
+    double numeric = (objective.loss(up) - objective.loss(down)) / (2 * step);
+    EXPECT_NEAR(g[i], numeric, 1e-4 * std::max(1.0, std::abs(numeric)))
+        << "row " << i;
+    std::vector<float> gUp, hUp, gDown, hDown;
+    objective.gradients(up, gUp, hUp);
+    objective.gradients(down, gDown, hDown);
+    // The diagonal of the Hessian (XGBoost's second-order statistic).
+    EXPECT_NEAR(h[i], (gUp[i] - gDown[i]) / (2 * step), 1e-2) << "row " << i;
+  }
+}
+
+TEST(CostModelPairwiseObjective, WrongOrderIsPushedApart) {
+  // Row 0 is measured faster; with margins that predict it slower, the
+  // gradient step (minus the gradient) lowers row 0 and raises row 1 beyond
+  // what the squared error alone does.
+  std::vector<float> labels{0, 0}, offsets{0, 0}, logLatency{0.0f, 1.0f};
+  PairwiseObjective objective(labels, offsets, logLatency, {2},
+                              PairwiseTermOptions());
+  std::vector<float> margins{0.2f, -0.2f}, g, h;
+  objective.gradients(margins, g, h);
+  EXPECT_GT(g[0], 0.2f);
+  EXPECT_LT(g[1], -0.2f);
+  EXPECT_GT(h[0], 1.0f);
+  // A right order far apart costs (almost) nothing beyond the squared error.
+  std::vector<float> apart{-3.0f, 3.0f};
+  objective.gradients(apart, g, h);
+  EXPECT_NEAR(g[0], -3.0f, 1e-3);
+  EXPECT_NEAR(g[1], 3.0f, 1e-3);
+}
+
+TEST(CostModelPairwiseObjective, PairsNearTheBestWeighMore) {
+  // Group: best 0.0, then 1.0, 2.0. The pair (0, 1) has its faster kernel at
+  // the best, the pair (1, 2) one 1.0 from it: with the same wrong margin
+  // difference, the first pulls harder.
+  std::vector<float> labels{0, 0, 0}, offsets{0, 0, 0};
+  std::vector<float> logLatency{0.0f, 1.0f, 2.0f};
+  PairwiseTermOptions options;
+  PairwiseObjective objective(labels, offsets, logLatency, {3}, options);
+  std::vector<float> margins{0.1f, 0.0f, -0.1f}, g, h;
+  objective.gradients(margins, g, h);
+  // Row 0 is pushed only by pairs where it is faster; row 2 only where it
+  // is slower.
+  EXPECT_GT(g[0] - margins[0], -(g[2] - margins[2]));
+  options.topWeight = 0;
+  PairwiseObjective flat(labels, offsets, logLatency, {3}, options);
+  std::vector<float> gFlat, hFlat;
+  flat.gradients(margins, gFlat, hFlat);
+  EXPECT_NEAR(gFlat[0] - margins[0], -(gFlat[2] - margins[2]), 1e-6);
 }
 
 //===----------------------------------------------------------------------===//

@@ -187,6 +187,21 @@ static cl::list<std::string>
     ignoreFeatures("ignore-features",
                    cl::desc("Feature name prefixes the model may not use"),
                    cl::CommaSeparated, cl::sub(trainCmd));
+static cl::opt<double> pairWeight(
+    "pair-weight",
+    cl::desc("Weight of the regressor's within-group ranking term (0: squared "
+             "error only)"),
+    cl::init(PairwiseTermOptions().weight), cl::sub(trainCmd));
+static cl::opt<double>
+    pairTemperature("pair-temperature",
+                    cl::desc("Temperature of the ranking term, in log latency"),
+                    cl::init(PairwiseTermOptions().temperature),
+                    cl::sub(trainCmd));
+static cl::opt<double> topWeight(
+    "top-weight",
+    cl::desc("Extra weight of the pairs whose faster kernel is its group's "
+             "best"),
+    cl::init(PairwiseTermOptions().topWeight), cl::sub(trainCmd));
 static cl::opt<unsigned> threads("threads", cl::desc("XGBoost threads"),
                                  cl::init(1), cl::sub(trainCmd));
 
@@ -418,6 +433,9 @@ static int runTrainCommand(int argc, char **argv) {
   options.ignoredFeatures.assign(ignoreFeatures.begin(), ignoreFeatures.end());
   options.minChildWeight = minChildWeight;
   options.colsample = colsample;
+  options.pairwise.weight = pairWeight;
+  options.pairwise.temperature = pairTemperature;
+  options.pairwise.topWeight = topWeight;
   options.threads = threads;
   options.seed = seed;
   options.commands.push_back(commandLine(argc, argv));

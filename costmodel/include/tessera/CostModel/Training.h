@@ -1,10 +1,10 @@
 //===- Training.h - Training and evaluation of cost models ------*- C++ -*-===//
 //
-// `tessera-cost train` and `eval`: XGBoost regression on log latency and a
-// pairwise-ranking booster, trained on the kernel groups (shapes) outside the
-// held-out split, never on rows of a held-out shape; a roofline model
-// calibrated on the same training rows; and the per-group metrics on the
-// held-out groups.
+// `tessera-cost train` and `eval`: XGBoost regression on log latency (with
+// a within-group ranking term) and a pairwise-ranking booster, trained on the
+// kernel groups (shapes) outside the held-out split, never on rows of a
+// held-out shape; a roofline model calibrated on the same training rows; and
+// the per-group metrics on the held-out groups.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +13,7 @@
 
 #include "tessera/CostModel/CostModel.h"
 #include "tessera/CostModel/Dataset.h"
+#include "tessera/CostModel/PairwiseObjective.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -41,6 +42,9 @@ struct TrainOptions {
   /// Regress ln(latency / roofline estimate) rather than ln(latency): the
   /// booster learns the schedule's effect relative to the problem's size.
   bool residual = true;
+  /// The regressor's ranking term (`PairwiseObjective.h`); weight 0 trains
+  /// it on the squared error alone.
+  PairwiseTermOptions pairwise;
   unsigned threads = 1;
   unsigned seed = 0;
   /// A model for the dataset's CPU only (its target names the CPU; the
