@@ -316,18 +316,29 @@ FailureOr<Dataset> mergeDatasets(ArrayRef<std::string> paths,
       merged->latencyStatistic = dataset->latencyStatistic;
       merged->codegenVersion = dataset->codegenVersion;
       merged->featureNames = dataset->featureNames;
-    } else if (dataset->schemaFingerprint != merged->schemaFingerprint ||
-               dataset->featureNames != merged->featureNames ||
-               dataset->target != merged->target ||
-               dataset->latencyStatistic != merged->latencyStatistic ||
-               dataset->codegenVersion != merged->codegenVersion) {
-      if (error)
-        *error = llvm::formatv("{0}: feature schema, columns, target, "
-                               "latency statistic or code generation differ "
-                               "from {1}'s; shards must come from one "
-                               "collection",
-                               path, paths.front());
-      return failure();
+    } else {
+      // Measurements alone (no feature columns) merge whatever schema
+      // computed their features once: `refeature` recomputes them.
+      bool labelsOnly =
+          dataset->featureNames.empty() && merged->featureNames.empty();
+      StringRef differs;
+      if (!labelsOnly &&
+          (dataset->schemaFingerprint != merged->schemaFingerprint ||
+           dataset->featureNames != merged->featureNames))
+        differs = "feature schema or columns";
+      else if (dataset->target != merged->target)
+        differs = "target";
+      else if (dataset->latencyStatistic != merged->latencyStatistic)
+        differs = "latency statistic";
+      else if (dataset->codegenVersion != merged->codegenVersion)
+        differs = "code generation";
+      if (!differs.empty()) {
+        if (error)
+          *error = llvm::formatv("{0} and {1} differ in their {2}; shards "
+                                 "must come from one collection",
+                                 path, paths.front(), differs);
+        return failure();
+      }
     }
     for (DatasetRow &row : dataset->rows)
       if (seen.insert(row.key).second)

@@ -109,7 +109,9 @@ mlir::LogicalResult appendToDataset(llvm::StringRef path,
                                     llvm::ArrayRef<DatasetRow> rows,
                                     std::string *error);
 
-/// Merges datasets with identical headers; the first row of each key wins.
+/// Merges datasets with identical headers (measurements-only datasets, without
+/// feature columns, whatever their schema line); the first row of each key
+/// wins.
 mlir::FailureOr<Dataset> mergeDatasets(llvm::ArrayRef<std::string> paths,
                                        std::string *error);
 
