@@ -40,7 +40,7 @@ struct PairwiseTermOptions {
   double saturation = 0.1;
   /// Extra weight of a pair whose faster kernel is the group's best, and the
   /// log-latency distance from the best over which it decays.
-  double topWeight = 5.0;
+  double topWeight = 10.0;
   double topWidth = 0.3;
 };
 
