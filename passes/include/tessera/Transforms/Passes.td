@@ -244,7 +244,7 @@ def TesseraAnnotateCostPass : Pass<"tessera-annotate-cost", "::mlir::ModuleOp"> 
     ```
     After:
     ```mlir
-    %0 = linalg.matmul {tessera.cost = #tessera.cost<latency_us = 31.6, source = "xgb-cpu-x86_64-v3">}
+    %0 = linalg.matmul {tessera.cost = #tessera.cost<latency_us = 40.3, source = "xgb-cpu-x86_64-v4">}
                        ins(%a, %b : tensor<64x32xf32>, tensor<32x48xf32>)
                        outs(%c : tensor<64x48xf32>) -> tensor<64x48xf32>
     ```
