@@ -40,8 +40,8 @@ PairwiseObjective::PairwiseObjective(llvm::ArrayRef<float> labels,
         pairs.push_back({faster, slower, static_cast<float>(weight)});
       }
     }
-    // A group's pairs weigh `size` in all, as its rows do in the squared
-    // error: groups count alike whatever their size.
+    // Before w_ij, a group's pairs weigh `size` in all, as its rows do in
+    // the squared error: groups count alike whatever their size.
     size_t numPairs = size * (size - 1) / 2;
     for (size_t p = first; p < pairs.size(); ++p)
       pairs[p].weight *= options.weight * size / numPairs;

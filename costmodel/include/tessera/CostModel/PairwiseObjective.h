@@ -13,8 +13,9 @@
 // where w_ij = min(|ln(l_j / l_i)| / saturation, 1) (pairs closer than the
 // measurement noise count less) * (1 + topWeight * exp(-ln(l_i / l_best) /
 // topWidth)) (pairs whose faster kernel is near the group's best count
-// more: the pick is what a search keeps), scaled so that a group's pairs
-// weigh as much as its rows do in the squared error.
+// more: the pick is what a search keeps), the term scaled by the group's
+// size over its number of pairs, so that (w_ij aside) a group's pairs weigh
+// as much as its rows do in the squared error.
 //
 //===----------------------------------------------------------------------===//
 
