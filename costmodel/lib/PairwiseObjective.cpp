@@ -14,7 +14,8 @@ PairwiseObjective::PairwiseObjective(llvm::ArrayRef<float> labels,
                                      llvm::ArrayRef<unsigned> groupSizes,
                                      const PairwiseTermOptions &options)
     : labels(labels.begin(), labels.end()),
-      offsets(offsets.begin(), offsets.end()), options(options) {
+      offsets(offsets.begin(), offsets.end()),
+      temperature(options.temperature) {
   assert(labels.size() == offsets.size() &&
          labels.size() == logLatency.size() && "one label per row");
   if (options.weight <= 0)
@@ -55,6 +56,12 @@ static double pairSigmoid(double difference, double temperature) {
   return 1.0 / (1.0 + std::exp(difference / temperature));
 }
 
+double PairwiseObjective::predictedGap(const Pair &pair,
+                                       llvm::ArrayRef<float> margins) const {
+  return (margins[pair.slower] + offsets[pair.slower]) -
+         (margins[pair.faster] + offsets[pair.faster]);
+}
+
 void PairwiseObjective::gradients(llvm::ArrayRef<float> margins,
                                   std::vector<float> &gradient,
                                   std::vector<float> &hessian) const {
@@ -63,11 +70,9 @@ void PairwiseObjective::gradients(llvm::ArrayRef<float> margins,
   std::vector<double> g(n), h(n, 1.0);
   for (size_t i = 0; i < n; ++i)
     g[i] = margins[i] - labels[i];
-  double t = options.temperature;
+  double t = temperature;
   for (const Pair &pair : pairs) {
-    double d = (margins[pair.slower] + offsets[pair.slower]) -
-               (margins[pair.faster] + offsets[pair.faster]);
-    double s = pairSigmoid(d, t);
+    double s = pairSigmoid(predictedGap(pair, margins), t);
     double dg = pair.weight * s / t;
     double dh = pair.weight * s * (1 - s) / (t * t);
     g[pair.faster] += dg;
@@ -85,12 +90,10 @@ double PairwiseObjective::loss(llvm::ArrayRef<float> margins) const {
     double e = margins[i] - labels[i];
     sum += 0.5 * e * e;
   }
-  double t = options.temperature;
+  double t = temperature;
   for (const Pair &pair : pairs) {
-    double d = (margins[pair.slower] + offsets[pair.slower]) -
-               (margins[pair.faster] + offsets[pair.faster]);
     // ln(1 + exp(-d / t)), without overflow for large -d.
-    double x = -d / t;
+    double x = -predictedGap(pair, margins) / t;
     sum += pair.weight *
            (x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)));
   }

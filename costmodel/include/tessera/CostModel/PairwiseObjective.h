@@ -70,9 +70,12 @@ private:
     uint32_t faster, slower;
     float weight;
   };
+  /// s_slower - s_faster: the predicted log-latency gap of a pair.
+  double predictedGap(const Pair &pair, llvm::ArrayRef<float> margins) const;
+
   std::vector<float> labels, offsets;
   std::vector<Pair> pairs;
-  PairwiseTermOptions options;
+  double temperature;
 };
 
 } // namespace tessera::cost
