@@ -7,7 +7,7 @@
 #
 # `model` names a model, costmodel/models/<model>.json with its
 # <model>.measurements.csv.gz: cpu-x86_64 (the default and only shipped one,
-# measured on an AMD EPYC, znver4).
+# measured on an Intel Xeon, rocketlake).
 #
 # The dataset ships as measurements only (costmodel/models/*.measurements.csv.gz);
 # `tessera-cost refeature` recomputes its features with this build's schema.

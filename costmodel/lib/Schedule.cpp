@@ -252,20 +252,26 @@ static LogicalResult emitVectorBody(RewriterBase &rewriter,
   return success();
 }
 
-/// Marks every scf.for of the nest rooted at `root` as not to be vectorised
-/// by LLVM. The attribute travels from scf.for to the loop's latch branch
-/// (scf-to-cf copies LLVM attributes, cf-to-llvm forwards them to llvm.br's
-/// `loop_annotation`) and becomes `!llvm.loop` metadata.
-static void disableLoopVectorizer(Operation *root) {
+/// Marks every scf.for of the nest rooted at `root` as neither to be
+/// vectorised nor to be unrolled by LLVM: the nest runs as the configuration
+/// built it (LLVM's full unrolling of a point nest hands its straight-line
+/// copies to the SLP vectoriser, which packs a scalar body into vectors). The
+/// attribute travels from scf.for to the loop's latch branch (scf-to-cf copies
+/// LLVM attributes, cf-to-llvm forwards them to llvm.br's `loop_annotation`)
+/// and becomes `!llvm.loop` metadata.
+static void disableLLVMLoopTransforms(Operation *root) {
   MLIRContext *ctx = root->getContext();
-  auto disable = LLVM::LoopVectorizeAttr::get(
-      ctx, BoolAttr::get(ctx, true), /*predicateEnable=*/{},
-      /*scalableEnable=*/{}, /*width=*/{}, /*followupVectorized=*/{},
-      /*followupEpilogue=*/{}, /*followupAll=*/{});
+  BoolAttr yes = BoolAttr::get(ctx, true);
+  auto noVectorize = LLVM::LoopVectorizeAttr::get(
+      ctx, yes, /*predicateEnable=*/{}, /*scalableEnable=*/{}, /*width=*/{},
+      /*followupVectorized=*/{}, /*followupEpilogue=*/{}, /*followupAll=*/{});
+  auto noUnroll = LLVM::LoopUnrollAttr::get(
+      ctx, yes, /*count=*/{}, /*runtimeDisable=*/{}, /*full=*/{},
+      /*followupUnrolled=*/{}, /*followupRemainder=*/{}, /*followupAll=*/{});
   auto annotation = LLVM::LoopAnnotationAttr::get(
-      ctx, /*disableNonforced=*/{}, disable, /*interleave=*/{},
-      /*unroll=*/{}, /*unrollAndJam=*/{}, /*licm=*/{}, /*distribute=*/{},
-      /*pipeline=*/{}, /*peeled=*/{}, /*unswitch=*/{}, /*mustProgress=*/{},
+      ctx, /*disableNonforced=*/{}, noVectorize, /*interleave=*/{}, noUnroll,
+      /*unrollAndJam=*/{}, /*licm=*/{}, /*distribute=*/{}, /*pipeline=*/{},
+      /*peeled=*/{}, /*unswitch=*/{}, /*mustProgress=*/{},
       /*isVectorized=*/{}, /*startLoc=*/{}, /*endLoc=*/{},
       /*parallelAccesses=*/{});
   root->walk([&](scf::ForOp loop) {
@@ -341,7 +347,7 @@ LogicalResult applyKernelConfig(RewriterBase &rewriter, linalg::LinalgOp op,
   // Before unrolling, which may promote (erase) a loop of one iteration; the
   // unrolled loop and its epilogue keep the attribute.
   if (nestRoot)
-    disableLoopVectorizer(nestRoot);
+    disableLLVMLoopTransforms(nestRoot);
   if (nest->unroll > 1 && vectorLoop) {
     if (failed(mlir::loopUnrollByFactor(vectorLoop, nest->unroll)))
       return vectorLoop->emitError("cannot unroll the vector loop");

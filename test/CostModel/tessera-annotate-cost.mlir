@@ -4,7 +4,7 @@
 
 // An operator with its schedule, on tensors.
 // CHECK-LABEL: func.func @matmul
-// CHECK: linalg.matmul {tessera.cost = #tessera.cost<latency_us = {{[0-9.e+-]+}}, source = "xgb-cpu-x86_64-v4">, tessera.kernel_config = #tessera.kernel_config<tiles = {{\[\[}}16, 16, 8]], loop_order = [0, 2, 1], vector_width = 8, unroll = 2, parallel_dims = [0]>}
+// CHECK: linalg.matmul {tessera.cost = #tessera.cost<latency_us = {{[0-9.e+-]+}}, source = "xgb-cpu-x86_64-v5">, tessera.kernel_config = #tessera.kernel_config<tiles = {{\[\[}}16, 16, 8]], loop_order = [0, 2, 1], vector_width = 8, unroll = 2, parallel_dims = [0]>}
 // ROOFLINE-LABEL: func.func @matmul
 // ROOFLINE: linalg.matmul {tessera.cost = #tessera.cost<latency_us = {{[0-9.e+-]+}}, source = "analytical">
 func.func @matmul(%a: tensor<64x32xf32>, %b: tensor<32x48xf32>, %c: tensor<64x48xf32>) -> tensor<64x48xf32> {
@@ -18,8 +18,8 @@ func.func @matmul(%a: tensor<64x32xf32>, %b: tensor<32x48xf32>, %c: tensor<64x48
 // Operators without a schedule (the default one), on buffers; the fill and
 // the conv are both annotated.
 // CHECK-LABEL: func.func @conv
-// CHECK: linalg.fill {tessera.cost = #tessera.cost<latency_us = {{[0-9.e+-]+}}, source = "xgb-cpu-x86_64-v4">}
-// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>, tessera.cost = #tessera.cost<latency_us = {{[0-9.e+-]+}}, source = "xgb-cpu-x86_64-v4">}
+// CHECK: linalg.fill {tessera.cost = #tessera.cost<latency_us = {{[0-9.e+-]+}}, source = "xgb-cpu-x86_64-v5">}
+// CHECK: linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>, tessera.cost = #tessera.cost<latency_us = {{[0-9.e+-]+}}, source = "xgb-cpu-x86_64-v5">}
 func.func @conv(%i: memref<1x18x18x16xf32>, %f: memref<3x3x16x32xf32>, %o: memref<1x16x16x32xf32>) {
   %zero = arith.constant 0.0 : f32
   linalg.fill ins(%zero : f32) outs(%o : memref<1x16x16x32xf32>)
@@ -34,7 +34,7 @@ func.func @conv(%i: memref<1x18x18x16xf32>, %f: memref<3x3x16x32xf32>, %o: memre
 // CHECK-LABEL: func.func @transpose
 // CHECK: affine.for
 // CHECK: affine.for
-// CHECK: } {tessera.cost = #tessera.cost<latency_us = {{[0-9.e+-]+}}, source = "xgb-cpu-x86_64-v4">}
+// CHECK: } {tessera.cost = #tessera.cost<latency_us = {{[0-9.e+-]+}}, source = "xgb-cpu-x86_64-v5">}
 // NONESTS-LABEL: func.func @transpose
 // NONESTS-NOT: tessera.cost
 func.func @transpose(%a: memref<64x64xf32>, %b: memref<64x64xf32>) {

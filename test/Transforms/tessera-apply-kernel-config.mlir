@@ -4,10 +4,11 @@
 // The vector loop runs along j: B and C are contiguous 8-element lines, A's
 // element is broadcast; the vector loop (two iterations) is unrolled twice.
 // The tile loop and the point loops around the vector body are marked for
-// LLVM's loop vectoriser to leave alone.
+// LLVM's loop vectoriser and unroller to leave alone.
 
+// CHECK: #[[NOUNROLL:.*]] = #llvm.loop_unroll<disable = true>
 // CHECK: #[[NOVEC:.*]] = #llvm.loop_vectorize<disable = true>
-// CHECK: #[[ANNOTATION:.*]] = #llvm.loop_annotation<vectorize = #[[NOVEC]]>
+// CHECK: #[[ANNOTATION:.*]] = #llvm.loop_annotation<vectorize = #[[NOVEC]], unroll = #[[NOUNROLL]]>
 // CHECK-LABEL: func.func @matmul_j
 // CHECK-NOT: linalg.
 // CHECK: scf.for
@@ -76,11 +77,12 @@ func.func @conv_ow(%in: memref<1x9x9x3xf32>, %w: memref<3x3x3x2xf32>, %out: memr
 // -----
 
 // With vector width 1 the body is scalar code, and every loop of the nest
-// (the unrolled vector loop too) tells LLVM's loop vectoriser to leave it
-// alone; the annotation reaches the loops' latch branches.
+// (the unrolled vector loop too) tells LLVM's loop vectoriser and unroller
+// to leave it alone; the annotation reaches the loops' latch branches.
 
+// CHECK: #[[NOUNROLL:.*]] = #llvm.loop_unroll<disable = true>
 // CHECK: #[[NOVEC:.*]] = #llvm.loop_vectorize<disable = true>
-// CHECK: #[[ANNOTATION:.*]] = #llvm.loop_annotation<vectorize = #[[NOVEC]]>
+// CHECK: #[[ANNOTATION:.*]] = #llvm.loop_annotation<vectorize = #[[NOVEC]], unroll = #[[NOUNROLL]]>
 // CHECK-LABEL: func.func @scalar
 // CHECK-NOT: vector.
 // CHECK: memref.load {{.*}} : memref<1x1xf32
@@ -92,8 +94,9 @@ func.func @conv_ow(%in: memref<1x9x9x3xf32>, %w: memref<3x3x3x2xf32>, %out: memr
 // CHECK-NEXT: } {loop_annotation = #[[ANNOTATION]]}
 // CHECK-NEXT: return
 
+// LLVM: #[[NOUNROLL:.*]] = #llvm.loop_unroll<disable = true>
 // LLVM: #[[NOVEC:.*]] = #llvm.loop_vectorize<disable = true>
-// LLVM: #[[ANNOTATION:.*]] = #llvm.loop_annotation<vectorize = #[[NOVEC]]>
+// LLVM: #[[ANNOTATION:.*]] = #llvm.loop_annotation<vectorize = #[[NOVEC]], unroll = #[[NOUNROLL]]>
 // LLVM-LABEL: llvm.func @scalar
 // LLVM-COUNT-3: llvm.br ^{{.*}} {loop_annotation = #[[ANNOTATION]]}
 // LLVM-NOT: loop_annotation

@@ -22,9 +22,11 @@
 //     (partial vectors are not built), the body is scalar code;
 //  4. the vector loop is unrolled `unroll` times;
 //  5. every loop of the nest (vector body or not) carries the LLVM loop
-//     annotation `vectorize = <disable = true>`: LLVM's loop vectoriser
-//     neither vectorises nor interleaves it (its SLP vectoriser may still
-//     pack the straight-line code of an unrolled scalar body);
+//     annotation `vectorize = <disable = true>, unroll = <disable = true>`:
+//     LLVM's loop vectoriser neither vectorises nor interleaves it, and its
+//     unroller leaves it a loop (so the SLP vectoriser gets no flattened point
+//     nest to pack; it may still pack the configuration's own unrolled copies
+//     of a scalar body);
 //  6. `parallel_dims` is recorded but not acted on (collection measures on
 //     one thread).
 //
@@ -48,8 +50,10 @@ namespace tessera::cost {
 ///  1: the vector body as unrolled scalar code, vectorised by LLVM;
 ///  2: the vector body as vector operations (scalar when the width is 1);
 ///  3: as 2, and LLVM's loop vectoriser disabled on the nest's loops (a
-///     scalar body is not vectorised behind the configuration's back).
-constexpr unsigned kCodegenVersion = 3;
+///     scalar body is not vectorised behind the configuration's back);
+///  4: as 3, and LLVM's loop unroller disabled on them too (it no longer
+///     flattens a point nest into straight-line code for the SLP vectoriser).
+constexpr unsigned kCodegenVersion = 4;
 
 /// The name of the discardable attribute that carries a kernel configuration
 /// on an operator.

@@ -189,8 +189,10 @@ def TesseraApplyKernelConfigPass
     transfers and vector arithmetic (a reduction along it becomes a vector
     reduction; with `vector_width = 1` the body is scalar code), the vector
     loop unrolled `unroll` times. Every loop of the nest carries
-    `loop_annotation = #llvm.loop_annotation<vectorize = <disable = true>>`,
-    so that LLVM's loop vectoriser adds no vector code of its own. Operators without a configuration are left
+    `loop_annotation = #llvm.loop_annotation<vectorize = <disable = true>,
+    unroll = <disable = true>>`, so that LLVM's loop vectoriser adds no
+    vector code of its own and its unroller does not flatten the nest into
+    straight-line code for the SLP vectoriser to pack. Operators without a configuration are left
     alone. A configuration that does not fit its operator (wrong number of
     loops, tensors, dynamic shapes) is an error at the operator.
 
