@@ -5,6 +5,7 @@
 #include "tessera/CostModel/Schedule.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/Compression.h"
@@ -18,6 +19,7 @@
 
 #include <xgboost/c_api.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 
@@ -192,33 +194,88 @@ void RooflineCostModel::predictBatch(
 // Learned model (XGBoost)
 //===----------------------------------------------------------------------===//
 
-LearnedCostModel::~LearnedCostModel() {
-  if (regressor)
-    XGBoosterFree(regressor);
-  if (ranker)
-    XGBoosterFree(ranker);
+/// The serialised booster of a model file's booster object ({"format":
+/// "ubj", "compression": "zlib", "size": N, "data": base64}); failure with
+/// what is wrong in `message`.
+static FailureOr<SmallVector<uint8_t>>
+decodeBooster(const llvm::json::Object &booster, std::string *message) {
+  auto fail = [&](const Twine &text) -> FailureOr<SmallVector<uint8_t>> {
+    *message = text.str();
+    return failure();
+  };
+  std::optional<StringRef> data = booster.getString("data");
+  std::optional<int64_t> size = booster.getInteger("size");
+  if (!data || !size || *size <= 0 ||
+      booster.getString("compression") != std::optional<StringRef>("zlib"))
+    return fail("lacks zlib-compressed data and its size");
+  std::vector<char> compressed;
+  if (llvm::Error e = llvm::decodeBase64(*data, compressed))
+    return fail("is not valid base64: " + llvm::toString(std::move(e)));
+  // zlib cannot expand by more than 1032:1; a larger size is corrupt (and
+  // would be allocated before decompression fails).
+  if (static_cast<uint64_t>(*size) > compressed.size() * 1032ull + 64)
+    return fail(llvm::formatv("records {0} uncompressed bytes, impossible for "
+                              "{1} compressed bytes",
+                              *size, compressed.size()));
+  SmallVector<uint8_t> bytes;
+  if (llvm::Error e = llvm::compression::zlib::decompress(
+          ArrayRef<uint8_t>(
+              reinterpret_cast<const uint8_t *>(compressed.data()),
+              compressed.size()),
+          bytes, *size))
+    return fail("cannot be decompressed: " + llvm::toString(std::move(e)));
+  return bytes;
 }
 
-/// Loads a booster from its serialised form; nullptr with `error` set on
-/// failure.
-static BoosterHandle loadBooster(StringRef bytes, StringRef path,
-                                 StringRef which, std::string *error) {
-  BoosterHandle handle = nullptr;
-  if (XGBoosterCreate(nullptr, 0, &handle) != 0) {
-    *error = (llvm::Twine("XGBoost: ") + XGBGetLastError()).str();
-    return nullptr;
-  }
-  if (XGBoosterLoadModelFromBuffer(handle, bytes.data(), bytes.size()) != 0) {
-    *error = llvm::formatv("model file '{0}': XGBoost cannot load the {1} "
-                           "booster: {2}",
-                           path, which, XGBGetLastError())
+/// Loads a booster from its serialised form (XGBoost checks it) into a tree
+/// ensemble; failure with `error` set.
+static FailureOr<TreeEnsemble> loadBooster(StringRef bytes, StringRef path,
+                                           StringRef which,
+                                           std::string *error) {
+  auto fail = [&](const Twine &message) -> FailureOr<TreeEnsemble> {
+    *error = llvm::formatv("model file '{0}': the {1} booster {2}", path, which,
+                           message)
                  .str();
-    XGBoosterFree(handle);
-    return nullptr;
+    return failure();
+  };
+  BoosterHandle handle = nullptr;
+  if (XGBoosterCreate(nullptr, 0, &handle) != 0)
+    return fail(Twine("cannot be created: ") + XGBGetLastError());
+  auto freeHandle = llvm::make_scope_exit([&] { XGBoosterFree(handle); });
+  if (XGBoosterLoadModelFromBuffer(handle, bytes.data(), bytes.size()) != 0)
+    return fail(Twine("is rejected by XGBoost: ") + XGBGetLastError());
+  bst_ulong size = 0;
+  const char *json = nullptr;
+  if (XGBoosterSaveModelToBuffer(handle, "{\"format\": \"json\"}", &size,
+                                 &json) != 0)
+    return fail(Twine("cannot be read back: ") + XGBGetLastError());
+  std::string ensembleError;
+  FailureOr<TreeEnsemble> ensemble =
+      TreeEnsemble::fromXGBoostJSON(StringRef(json, size), &ensembleError);
+  if (failed(ensemble))
+    return fail("cannot be evaluated: " + ensembleError);
+  if (ensemble->getNumFeatures() != FeatureSchema::size())
+    return fail(llvm::formatv("takes {0} features, the schema has {1}",
+                              ensemble->getNumFeatures(),
+                              FeatureSchema::size()));
+  return ensemble;
+}
+
+/// The JSON value of file `path`; failure with why in `message`.
+static FailureOr<llvm::json::Value> readJSONFile(StringRef path,
+                                                 std::string *message) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer) {
+    *message = buffer.getError().message();
+    return failure();
   }
-  // One thread: predictions run inside compiler passes.
-  XGBoosterSetParam(handle, "nthread", "1");
-  return handle;
+  llvm::Expected<llvm::json::Value> parsed =
+      llvm::json::parse((*buffer)->getBuffer());
+  if (!parsed) {
+    *message = "not valid JSON: " + llvm::toString(parsed.takeError());
+    return failure();
+  }
+  return std::move(*parsed);
 }
 
 FailureOr<std::unique_ptr<LearnedCostModel>>
@@ -229,13 +286,10 @@ LearnedCostModel::load(StringRef path, std::string *error) {
       *error = (llvm::Twine("model file '") + path + "': " + message).str();
     return failure();
   };
-  auto buffer = llvm::MemoryBuffer::getFile(path);
-  if (!buffer)
-    return fail(buffer.getError().message());
-  llvm::Expected<llvm::json::Value> parsed =
-      llvm::json::parse((*buffer)->getBuffer());
-  if (!parsed)
-    return fail("not valid JSON: " + llvm::toString(parsed.takeError()));
+  std::string message;
+  FailureOr<llvm::json::Value> parsed = readJSONFile(path, &message);
+  if (failed(parsed))
+    return fail(message);
   const llvm::json::Object *root = parsed->getAsObject();
   if (!root)
     return fail("not a JSON object");
@@ -302,104 +356,50 @@ LearnedCostModel::load(StringRef path, std::string *error) {
     return fail("no regression booster");
   // A booster: {"format": "ubj", "compression": "zlib", "size": N,
   // "data": base64}.
-  auto load = [&](StringRef which) -> BoosterHandle {
-    auto failBooster = [&](const Twine &message) -> BoosterHandle {
+  auto load = [&](StringRef which) -> FailureOr<TreeEnsemble> {
+    FailureOr<SmallVector<uint8_t>> bytes =
+        decodeBooster(*boosters->getObject(which), &message);
+    if (failed(bytes)) {
       if (error)
         *error = (llvm::Twine("model file '") + path + "': the " + which +
                   " booster " + message)
                      .str();
-      return nullptr;
-    };
-    const llvm::json::Object *booster = boosters->getObject(which);
-    std::optional<StringRef> data = booster->getString("data");
-    std::optional<int64_t> size = booster->getInteger("size");
-    if (!data || !size || *size <= 0 ||
-        booster->getString("compression") != std::optional<StringRef>("zlib"))
-      return failBooster("lacks zlib-compressed data and its size");
-    std::vector<char> compressed;
-    if (llvm::Error e = llvm::decodeBase64(*data, compressed))
-      return failBooster("is not valid base64: " +
-                         llvm::toString(std::move(e)));
-    // zlib cannot expand by more than 1032:1; a larger size is corrupt (and
-    // would be allocated before decompression fails).
-    if (static_cast<uint64_t>(*size) > compressed.size() * 1032ull + 64)
-      return failBooster(llvm::formatv("records {0} uncompressed bytes, "
-                                       "impossible for {1} compressed bytes",
-                                       *size, compressed.size()));
-    SmallVector<uint8_t> bytes;
-    if (llvm::Error e = llvm::compression::zlib::decompress(
-            ArrayRef<uint8_t>(
-                reinterpret_cast<const uint8_t *>(compressed.data()),
-                compressed.size()),
-            bytes, *size))
-      return failBooster("cannot be decompressed: " +
-                         llvm::toString(std::move(e)));
-    std::string boosterError;
-    BoosterHandle handle = loadBooster(
-        StringRef(reinterpret_cast<const char *>(bytes.data()), bytes.size()),
-        path, which, &boosterError);
-    if (!handle && error)
-      *error = boosterError;
-    return handle;
-  };
-  model->regressor = load("regression");
-  if (!model->regressor)
-    return failure();
-  if (boosters->getObject("rank")) {
-    model->ranker = load("rank");
-    if (!model->ranker)
       return failure();
-  }
-  // A booster of another feature count would predict garbage silently.
-  for (auto [which, handle] :
-       {std::pair<StringRef, void *>("regression", model->regressor),
-        std::pair<StringRef, void *>("rank", model->ranker)}) {
-    bst_ulong numFeatures = 0;
-    if (handle && (XGBoosterGetNumFeature(handle, &numFeatures) != 0 ||
-                   numFeatures != FeatureSchema::size()))
-      return fail(llvm::formatv("the {0} booster takes {1} features, the "
-                                "schema has {2}",
-                                which, numFeatures, FeatureSchema::size()));
+    }
+    std::string boosterError;
+    FailureOr<TreeEnsemble> ensemble = loadBooster(
+        StringRef(reinterpret_cast<const char *>(bytes->data()), bytes->size()),
+        path, which, &boosterError);
+    if (failed(ensemble) && error)
+      *error = boosterError;
+    return ensemble;
+  };
+  FailureOr<TreeEnsemble> regressor = load("regression");
+  if (failed(regressor))
+    return failure();
+  model->regressor = std::move(*regressor);
+  if (boosters->getObject("rank")) {
+    FailureOr<TreeEnsemble> ranker = load("rank");
+    if (failed(ranker))
+      return failure();
+    model->ranker = std::move(*ranker);
   }
   return model;
 }
 
-/// Runs a booster on dense rows; false on an XGBoost error.
-static bool runBooster(void *handle, ArrayRef<float> rows, size_t numRows,
-                       MutableArrayRef<double> out) {
-  if (numRows == 0)
-    return true;
-  size_t numColumns = FeatureSchema::size();
-  std::string array = llvm::formatv(
-      "{{\"data\": [{0}, true], \"shape\": [{1}, {2}], \"typestr\": \"<f4\", "
-      "\"version\": 3}",
-      reinterpret_cast<uintptr_t>(rows.data()), numRows, numColumns);
-  const char *config = "{\"type\": 0, \"training\": false, \"iteration_begin\":"
-                       " 0, \"iteration_end\": 0, \"strict_shape\": false, "
-                       "\"missing\": NaN, \"cache_id\": 0}";
-  const bst_ulong *shape = nullptr;
-  bst_ulong dims = 0;
-  const float *result = nullptr;
-  if (XGBoosterPredictFromDense(handle, array.c_str(), config, nullptr, &shape,
-                                &dims, &result) != 0)
-    return false;
-  for (size_t i = 0; i < numRows && i < out.size(); ++i)
-    out[i] = result[i];
-  return true;
+void LearnedCostModel::predictMargins(ArrayRef<float> rows, size_t numRows,
+                                      MutableArrayRef<float> margins) {
+  regressor->predict(rows, numRows, margins);
 }
 
 void LearnedCostModel::predictFeatures(ArrayRef<float> rows, size_t numRows,
                                        MutableArrayRef<double> latencyUs) {
-  if (!runBooster(regressor, rows, numRows, latencyUs)) {
-    // Never a silent wrong prediction: NaN marks the failure.
-    for (double &v : latencyUs)
-      v = std::nan("");
-    return;
-  }
+  SmallVector<float> margins(numRows);
+  predictMargins(rows, numRows, margins);
   static const int roofline = FeatureSchema::indexOf("log2_roofline_us");
   size_t numColumns = FeatureSchema::size();
   for (size_t i = 0; i < numRows; ++i) {
-    double value = std::exp(latencyUs[i]);
+    double value = std::exp(static_cast<double>(margins[i]));
     if (residual)
       value *= std::exp2(rows[i * numColumns + roofline]);
     latencyUs[i] = value;
@@ -410,12 +410,62 @@ bool LearnedCostModel::rankFeatures(ArrayRef<float> rows, size_t numRows,
                                     MutableArrayRef<double> scores) {
   if (!ranker)
     return false;
-  if (!runBooster(ranker, rows, numRows, scores))
-    return false;
+  SmallVector<float> margins(numRows);
+  ranker->predict(rows, numRows, margins);
   // The ranker scores faster kernels higher; report lower = faster.
   for (size_t i = 0; i < numRows; ++i)
-    scores[i] = -scores[i];
+    scores[i] = -static_cast<double>(margins[i]);
   return true;
+}
+
+FailureOr<std::vector<float>>
+predictWithXGBoost(StringRef path, ArrayRef<float> rows, size_t numRows,
+                   double *microseconds, std::string *error) {
+  auto fail = [&](const Twine &message) -> FailureOr<std::vector<float>> {
+    if (error)
+      *error = (llvm::Twine("model file '") + path + "': " + message).str();
+    return failure();
+  };
+  std::string message;
+  FailureOr<llvm::json::Value> parsed = readJSONFile(path, &message);
+  if (failed(parsed))
+    return fail(message);
+  const llvm::json::Object *root = parsed->getAsObject();
+  const llvm::json::Object *boosters =
+      root ? root->getObject("boosters") : nullptr;
+  const llvm::json::Object *regression =
+      boosters ? boosters->getObject("regression") : nullptr;
+  if (!regression)
+    return fail("no regression booster");
+  FailureOr<SmallVector<uint8_t>> bytes = decodeBooster(*regression, &message);
+  if (failed(bytes))
+    return fail("the regression booster " + message);
+  BoosterHandle handle = nullptr;
+  if (XGBoosterCreate(nullptr, 0, &handle) != 0)
+    return fail(Twine("XGBoost: ") + XGBGetLastError());
+  auto freeHandle = llvm::make_scope_exit([&] { XGBoosterFree(handle); });
+  if (XGBoosterLoadModelFromBuffer(handle, bytes->data(), bytes->size()) != 0 ||
+      XGBoosterSetParam(handle, "nthread", "1") != 0)
+    return fail(Twine("XGBoost: ") + XGBGetLastError());
+  std::string array = llvm::formatv(
+      "{{\"data\": [{0}, true], \"shape\": [{1}, {2}], \"typestr\": \"<f4\", "
+      "\"version\": 3}",
+      reinterpret_cast<uintptr_t>(rows.data()), numRows, FeatureSchema::size());
+  const char *config = "{\"type\": 1, \"training\": false, \"iteration_begin\":"
+                       " 0, \"iteration_end\": 0, \"strict_shape\": false, "
+                       "\"missing\": NaN, \"cache_id\": 0}";
+  const bst_ulong *shape = nullptr;
+  bst_ulong dims = 0;
+  const float *result = nullptr;
+  auto start = std::chrono::steady_clock::now();
+  if (XGBoosterPredictFromDense(handle, array.c_str(), config, nullptr, &shape,
+                                &dims, &result) != 0)
+    return fail(Twine("XGBoost: ") + XGBGetLastError());
+  if (microseconds)
+    *microseconds = std::chrono::duration<double, std::micro>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+  return std::vector<float>(result, result + numRows);
 }
 
 void LearnedCostModel::predictBatch(ArrayRef<const KernelDescription *> kernels,
@@ -446,10 +496,7 @@ void LearnedCostModel::predictBatch(ArrayRef<const KernelDescription *> kernels,
     if (!std::isfinite(latency[j]) || latency[j] < 0) {
       out[i].latencyUs = predictRooflineUs(*kernels[i], analytical);
       out[i].source = "analytical";
-      out[i].fallbackReason =
-          std::isnan(latency[j])
-              ? llvm::formatv("XGBoost failed: {0}", XGBGetLastError()).str()
-              : "the learned prediction is not a finite latency";
+      out[i].fallbackReason = "the learned prediction is not a finite latency";
       continue;
     }
     out[i].latencyUs = latency[j];
@@ -556,19 +603,12 @@ SmallVector<std::string> CostModelRegistry::getSearchPaths() const {
 /// says why if the file could not be read or is not JSON at all.
 static bool peekModelFile(StringRef path, std::string &backend,
                           TargetDesc &target, std::string *problem = nullptr) {
-  auto buffer = llvm::MemoryBuffer::getFile(path);
-  if (!buffer) {
-    if (problem)
-      *problem = buffer.getError().message();
-    return false;
-  }
   // The header precedes the boosters; parsing the whole file is simplest.
-  llvm::Expected<llvm::json::Value> parsed =
-      llvm::json::parse((*buffer)->getBuffer());
-  if (!parsed) {
-    std::string message = llvm::toString(parsed.takeError());
+  std::string message;
+  FailureOr<llvm::json::Value> parsed = readJSONFile(path, &message);
+  if (failed(parsed)) {
     if (problem)
-      *problem = "not valid JSON: " + message;
+      *problem = message;
     return false;
   }
   const llvm::json::Object *root = parsed->getAsObject();

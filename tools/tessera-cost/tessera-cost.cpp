@@ -42,6 +42,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstring>
 
 using namespace mlir;
 using namespace ::tessera::cost;
@@ -578,6 +579,25 @@ static int runEvalCommand() {
       "\nlearned prediction from features: {0:f2} us per candidate (batch of "
       "{1}, 1 thread)\n",
       predictUs, rows.size());
+  // XGBoost's own predictor on the same rows, side by side: the reference the
+  // tree ensemble must equal bit for bit, and the speed it is measured by.
+  double xgboostUs = 0;
+  FailureOr<std::vector<float>> reference =
+      predictWithXGBoost(modelFile, matrix, rows.size(), &xgboostUs, &error);
+  if (failed(reference))
+    return fail(error);
+  std::vector<float> margins(rows.size());
+  (*model)->predictMargins(matrix, rows.size(), margins);
+  size_t differ = 0;
+  for (auto [ours, theirs] : llvm::zip(margins, *reference))
+    differ += std::memcmp(&ours, &theirs, sizeof(float)) != 0;
+  llvm::outs() << llvm::formatv(
+      "XGBoost's predictor on the same rows: {0:f2} us per candidate ({1:f1}x "
+      "the tree ensemble's time); predictions that differ: {2} of {3}\n",
+      xgboostUs / rows.size(), xgboostUs / rows.size() / predictUs, differ,
+      rows.size());
+  if (differ)
+    return fail("the tree ensemble's predictions differ from XGBoost's");
 
   // Per family.
   llvm::outs() << "\n| family | groups | tau learned | tau analytical | "

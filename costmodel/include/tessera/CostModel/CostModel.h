@@ -14,6 +14,7 @@
 #define TESSERA_COSTMODEL_COSTMODEL_H
 
 #include "tessera/CostModel/Features.h"
+#include "tessera/CostModel/TreeEnsemble.h"
 
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/StringMap.h"
@@ -23,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace tessera::cost {
 
@@ -137,11 +139,9 @@ constexpr unsigned kModelFileVersion = 1;
 /// same data) with a fallback reason.
 class LearnedCostModel : public CostModel {
 public:
-  ~LearnedCostModel() override;
-
   /// Loads a model file. Fails with a message naming the file when it is
   /// missing, not valid JSON, of another format or feature schema, or when
-  /// XGBoost rejects a booster.
+  /// XGBoost rejects a booster or it cannot be evaluated as a TreeEnsemble.
   static mlir::FailureOr<std::unique_ptr<LearnedCostModel>>
   load(llvm::StringRef path, std::string *error);
 
@@ -153,11 +153,15 @@ public:
   /// major): log-latency regression, in microseconds.
   void predictFeatures(llvm::ArrayRef<float> rows, size_t numRows,
                        llvm::MutableArrayRef<double> latencyUs);
+  /// The regression booster's margins (its label: ln latency, or ln of
+  /// latency over the roofline estimate).
+  void predictMargins(llvm::ArrayRef<float> rows, size_t numRows,
+                      llvm::MutableArrayRef<float> margins);
   /// Ranking scores (lower = faster) from the pairwise-ranking booster;
   /// false when the file has none.
   bool rankFeatures(llvm::ArrayRef<float> rows, size_t numRows,
                     llvm::MutableArrayRef<double> scores);
-  bool hasRanker() const { return ranker != nullptr; }
+  bool hasRanker() const { return ranker.has_value(); }
 
   const TargetDesc &getTarget() const { return target; }
   const RooflineParams &getAnalyticalParams() const { return analytical; }
@@ -173,9 +177,17 @@ private:
   std::bitset<kNumOpKinds> kinds;
   llvm::json::Object training;
   bool residual = false;
-  void *regressor = nullptr; ///< BoosterHandle
-  void *ranker = nullptr;    ///< BoosterHandle, optional
+  std::optional<TreeEnsemble> regressor;
+  std::optional<TreeEnsemble> ranker;
 };
+
+/// XGBoost's own predictor on the regression booster of model file `path`:
+/// the margins (one per row) that LearnedCostModel's tree ensemble equals,
+/// bit for bit, and the microseconds the prediction took (one thread).
+/// `tessera-cost eval` compares and times the two.
+mlir::FailureOr<std::vector<float>>
+predictWithXGBoost(llvm::StringRef path, llvm::ArrayRef<float> rows,
+                   size_t numRows, double *microseconds, std::string *error);
 
 /// Boosters and metadata that make a model file.
 struct ModelFileContents {
