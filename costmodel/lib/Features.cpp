@@ -631,85 +631,109 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// Extents of every domain dimension covered by the loops from a position of
-/// the scheduled nest inwards.
-struct NestGeometry {
-  const KernelDescription &d;
+static unsigned numBuffers(const KernelDescription &d) {
+  unsigned n = 0;
+  for (const KernelAccess &a : d.accesses)
+    n = std::max(n, a.buffer + 1);
+  return n;
+}
+
+/// The index range an access reaches in one dimension of its buffer.
+struct IndexRange {
+  int64_t low, high;
+};
+
+/// Per buffer, the bytes of the bounding box of its accesses' index ranges
+/// (`ranges[access][index]`), at cache-line granularity in the innermost
+/// buffer dimension.
+static SmallVector<double>
+boundingBoxBytes(const KernelDescription &d,
+                 ArrayRef<SmallVector<IndexRange, 4>> ranges,
+                 unsigned numBuffers) {
+  SmallVector<SmallVector<IndexRange, 4>, 4> box(numBuffers);
+  SmallVector<const KernelAccess *, 4> last(numBuffers, nullptr);
+  for (auto [a, accessRanges] : llvm::zip(d.accesses, ranges)) {
+    SmallVector<IndexRange, 4> &bufferBox = box[a.buffer];
+    if (!last[a.buffer])
+      bufferBox.assign(accessRanges.begin(), accessRanges.end());
+    last[a.buffer] = &a;
+    for (auto [range, boxRange] : llvm::zip(accessRanges, bufferBox)) {
+      boxRange.low = std::min(boxRange.low, range.low);
+      boxRange.high = std::max(boxRange.high, range.high);
+    }
+  }
+  SmallVector<double> bytes(numBuffers, 0);
+  for (unsigned b = 0; b < numBuffers; ++b) {
+    if (!last[b])
+      continue;
+    ArrayRef<int64_t> shape = last[b]->shape;
+    int64_t elementBytes = last[b]->elementBytes;
+    unsigned rank = box[b].size();
+    double total = rank == 0 ? elementBytes : 1;
+    for (unsigned r = 0; r < rank; ++r) {
+      int64_t range = box[b][r].high - box[b][r].low + 1;
+      if (r < shape.size())
+        range = std::min(range, shape[r]);
+      range = std::max<int64_t>(range, 1);
+      if (r + 1 == rank)
+        total *=
+            std::ceil(static_cast<double>(range) * elementBytes / 64.0) * 64.0;
+      else
+        total *= range;
+    }
+    bytes[b] = total;
+  }
+  return bytes;
+}
+
+/// What the features and the cache model need of a scheduled nest, computed
+/// once per description: trip products and the bytes of each buffer the
+/// loops from each position inwards touch.
+struct NestFootprints {
   unsigned numLoops;
-  /// extents[p][dim]: p = 0 (whole nest) .. numLoops (the body alone).
-  SmallVector<SmallVector<int64_t>> extents;
   /// Product of trip counts of loops [0, p).
   SmallVector<double> outerTrips;
+  /// bytesAt[p][buffer]: p = 0 (whole nest) .. numLoops (the body alone).
+  SmallVector<SmallVector<double>> bytesAt;
 
-  explicit NestGeometry(const KernelDescription &d)
-      : d(d), numLoops(d.schedule.loops.size()) {
-    unsigned numDims = d.domain.size();
-    SmallVector<int64_t> body(numDims, 1);
-    if (d.vectorBodySpansDomain && d.schedule.vectorDim < numDims)
-      body[d.schedule.vectorDim] = d.schedule.vectorWidth;
-    extents.assign(numLoops + 1, body);
-    for (int p = numLoops - 1; p >= 0; --p) {
-      extents[p] = extents[p + 1];
-      const ScheduledLoop &loop = d.schedule.loops[p];
-      extents[p][loop.dim] += loop.step * (loop.trip - 1);
-    }
-    outerTrips.assign(numLoops + 1, 1);
-    for (unsigned p = 0; p < numLoops; ++p)
-      outerTrips[p + 1] = outerTrips[p] * d.schedule.loops[p].trip;
-  }
-
-  /// Bytes of each buffer touched by the loops from `p` inwards (cache-line
-  /// granularity in the innermost buffer dimension).
-  SmallVector<double> bufferBytes(unsigned p, unsigned numBuffers) const {
-    SmallVector<double> bytes(numBuffers, 0);
-    // Per buffer: bounding box of the accessed index ranges.
-    SmallVector<SmallVector<int64_t>> lo(numBuffers), hi(numBuffers);
-    SmallVector<int64_t> elem(numBuffers, 4);
-    SmallVector<const KernelAccess *> any(numBuffers, nullptr);
-    for (const KernelAccess &a : d.accesses) {
-      unsigned b = a.buffer;
-      any[b] = &a;
-      elem[b] = a.elementBytes;
-      unsigned rank = a.coefficients.size();
-      if (lo[b].empty()) {
-        lo[b].assign(rank, INT64_MAX);
-        hi[b].assign(rank, INT64_MIN);
-      }
-      for (unsigned r = 0; r < rank && r < lo[b].size(); ++r) {
-        int64_t low = a.offsets[r], high = a.offsets[r];
-        for (auto [dim, c] : llvm::enumerate(a.coefficients[r])) {
-          int64_t span = c * (extents[p][dim] - 1);
-          (span < 0 ? low : high) += span;
-        }
-        lo[b][r] = std::min(lo[b][r], low);
-        hi[b][r] = std::max(hi[b][r], high);
-      }
-    }
-    for (unsigned b = 0; b < numBuffers; ++b) {
-      if (!any[b])
-        continue;
-      const SmallVector<int64_t> &shape = any[b]->shape;
-      double total = 1;
-      unsigned rank = lo[b].size();
-      for (unsigned r = 0; r < rank; ++r) {
-        int64_t range = hi[b][r] - lo[b][r] + 1;
-        if (r < shape.size())
-          range = std::min(range, shape[r]);
-        range = std::max<int64_t>(range, 1);
-        if (r + 1 == rank) {
-          double rowBytes = static_cast<double>(range) * elem[b];
-          total *= std::ceil(rowBytes / 64.0) * 64.0;
-        } else {
-          total *= range;
-        }
-      }
-      if (rank == 0)
-        total = elem[b];
-      bytes[b] = total;
-    }
-    return bytes;
-  }
+  explicit NestFootprints(const KernelDescription &d);
 };
+
+NestFootprints::NestFootprints(const KernelDescription &d)
+    : numLoops(d.schedule.loops.size()) {
+  outerTrips.assign(numLoops + 1, 1);
+  for (unsigned p = 0; p < numLoops; ++p)
+    outerTrips[p + 1] = outerTrips[p] * d.schedule.loops[p].trip;
+
+  unsigned buffers = numBuffers(d);
+  // Each access's index ranges over the loops from position p inwards, p
+  // going outwards: a loop over dimension `dim` spanning `span` elements of
+  // it widens every index by the index's coefficient of `dim` times `span`.
+  SmallVector<SmallVector<IndexRange, 4>, 8> ranges;
+  for (const KernelAccess &a : d.accesses) {
+    ranges.emplace_back();
+    for (int64_t offset : a.offsets)
+      ranges.back().push_back({offset, offset});
+  }
+  auto widen = [&](unsigned dim, int64_t span) {
+    for (auto [a, accessRanges] : llvm::zip(d.accesses, ranges))
+      for (auto [row, range] : llvm::zip(a.coefficients, accessRanges)) {
+        if (dim >= row.size())
+          continue;
+        int64_t width = row[dim] * span;
+        (width < 0 ? range.low : range.high) += width;
+      }
+  };
+  bytesAt.resize(numLoops + 1);
+  if (d.vectorBodySpansDomain && d.schedule.vectorDim < d.domain.size())
+    widen(d.schedule.vectorDim, d.schedule.vectorWidth - 1);
+  bytesAt[numLoops] = boundingBoxBytes(d, ranges, buffers);
+  for (int p = numLoops - 1; p >= 0; --p) {
+    const ScheduledLoop &loop = d.schedule.loops[p];
+    widen(loop.dim, loop.step * (loop.trip - 1));
+    bytesAt[p] = boundingBoxBytes(d, ranges, buffers);
+  }
+}
 
 /// Whether any access of buffer `b` depends on domain dimension `dim`.
 static bool bufferDependsOn(const KernelDescription &d, unsigned b,
@@ -720,13 +744,6 @@ static bool bufferDependsOn(const KernelDescription &d, unsigned b,
         if (dim < row.size() && row[dim] != 0)
           return true;
   return false;
-}
-
-static unsigned numBuffers(const KernelDescription &d) {
-  unsigned n = 0;
-  for (const KernelAccess &a : d.accesses)
-    n = std::max(n, a.buffer + 1);
-  return n;
 }
 
 /// log2 of the largest power of two that divides `bytes` (0 for 0), at most
@@ -755,10 +772,10 @@ static double sum(ArrayRef<double> values) {
 }
 
 /// Estimated bytes moved into a cache of `capacity` bytes.
-static double trafficInto(const KernelDescription &d, const NestGeometry &g,
-                          ArrayRef<SmallVector<double>> bytesAt,
+static double trafficInto(const KernelDescription &d, const NestFootprints &f,
                           int64_t capacity) {
-  unsigned n = g.numLoops, buffers = numBuffers(d);
+  ArrayRef<SmallVector<double>> bytesAt = f.bytesAt;
+  unsigned n = f.numLoops, buffers = numBuffers(d);
   // The outermost position whose working set fits.
   unsigned fit = n;
   for (unsigned p = 0; p <= n; ++p) {
@@ -781,18 +798,6 @@ static double trafficInto(const KernelDescription &d, const NestGeometry &g,
   return traffic;
 }
 
-/// The geometry of a nest with the bytes of each buffer touched from each
-/// loop position inwards, computed once per description.
-struct NestFootprints {
-  NestGeometry geometry;
-  SmallVector<SmallVector<double>> bytesAt;
-  explicit NestFootprints(const KernelDescription &d) : geometry(d) {
-    unsigned buffers = numBuffers(d);
-    for (unsigned p = 0; p <= geometry.numLoops; ++p)
-      bytesAt.push_back(geometry.bufferBytes(p, buffers));
-  }
-};
-
 static KernelStatistics computeStatistics(const KernelDescription &d,
                                           const NestFootprints &f,
                                           ArrayRef<int64_t> cacheBytes) {
@@ -801,11 +806,9 @@ static KernelStatistics computeStatistics(const KernelDescription &d,
   for (int64_t e : d.domain)
     stats.iterations *= e;
   stats.flops = stats.iterations * d.body.flops();
-  const NestGeometry &g = f.geometry;
-  ArrayRef<SmallVector<double>> bytesAt = f.bytesAt;
-  stats.uniqueBytes = sum(bytesAt[0]);
+  stats.uniqueBytes = sum(f.bytesAt[0]);
   for (int64_t capacity : cacheBytes)
-    stats.trafficBytes.push_back(trafficInto(d, g, bytesAt, capacity));
+    stats.trafficBytes.push_back(trafficInto(d, f, capacity));
   return stats;
 }
 
@@ -1221,7 +1224,6 @@ void computeFeatures(const KernelDescription &d, MutableArrayRef<float> out) {
   }
 
   // Loops, innermost first.
-  const NestGeometry &g = footprints.geometry;
   ArrayRef<SmallVector<double>> bytesAt = footprints.bytesAt;
   for (unsigned k = 0; k < kLoopSlots; ++k) {
     if (k >= s.loops.size()) {
@@ -1232,9 +1234,9 @@ void computeFeatures(const KernelDescription &d, MutableArrayRef<float> out) {
     unsigned p = s.loops.size() - 1 - k;
     const ScheduledLoop &loop = s.loops[p];
     double footprint = sum(bytesAt[p]);
-    double executed = g.outerTrips[s.loops.size()] / g.outerTrips[p] *
-                      (d.vectorBodySpansDomain ? s.vectorWidth : 1) *
-                      d.accesses.size();
+    double executed =
+        footprints.outerTrips[s.loops.size()] / footprints.outerTrips[p] *
+        (d.vectorBodySpansDomain ? s.vectorWidth : 1) * d.accesses.size();
     double footprintElements = footprint / std::max<int64_t>(1, maxElement);
     // Strides per element of the loop's dimension (layout) and per
     // iteration (bytes jumped).
