@@ -39,5 +39,5 @@ echo
 echo "## Held-out ranking by the kind of vector body (learned regression)"
 /usr/bin/python3 "$root/bench/costmodel/tau_by_vector_width.py" "$work/predictions.csv"
 echo
-echo "## Prediction latency per candidate (describe once, features + XGBoost per candidate, 1 thread)"
+echo "## Prediction latency per candidate (describe once, then schedule, features and tree ensemble per candidate, 1 thread)"
 "$tool" bench-predict --model "$model" --candidates 1000
