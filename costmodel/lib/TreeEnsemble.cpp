@@ -98,7 +98,8 @@ FailureOr<TreeEnsemble> TreeEnsemble::fromXGBoostJSON(llvm::StringRef json,
   ensemble.numFeatures = numFeature;
 
   std::vector<double> left, right, feature, condition, defaultLeft, splitType;
-  for (auto [index, treeValue] : llvm::enumerate(*treeArray)) {
+  for (size_t index = 0; index < treeArray->size(); ++index) {
+    const llvm::json::Value &treeValue = (*treeArray)[index];
     auto failTree = [&](const llvm::Twine &message) {
       return fail(llvm::formatv("tree {0}: ", index) + message);
     };
