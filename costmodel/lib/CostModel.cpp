@@ -5,7 +5,6 @@
 #include "tessera/CostModel/Schedule.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
-#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/Compression.h"
@@ -227,10 +226,30 @@ decodeBooster(const llvm::json::Object &booster, std::string *message) {
   return bytes;
 }
 
+/// An XGBoost booster, freed with its owner.
+using OwnedBooster = std::unique_ptr<void, int (*)(BoosterHandle)>;
+
+/// XGBoost's booster of serialised form `bytes`; failure with XGBoost's
+/// reason in `message`.
+static FailureOr<OwnedBooster> loadXGBoost(ArrayRef<uint8_t> bytes,
+                                           std::string *message) {
+  BoosterHandle handle = nullptr;
+  if (XGBoosterCreate(nullptr, 0, &handle) != 0) {
+    *message = XGBGetLastError();
+    return failure();
+  }
+  OwnedBooster booster(handle, XGBoosterFree);
+  if (XGBoosterLoadModelFromBuffer(handle, bytes.data(), bytes.size()) != 0) {
+    *message = XGBGetLastError();
+    return failure();
+  }
+  return booster;
+}
+
 /// Loads a booster from its serialised form (XGBoost checks it) into a tree
 /// ensemble; failure with `error` set.
-static FailureOr<TreeEnsemble> loadBooster(StringRef bytes, StringRef path,
-                                           StringRef which,
+static FailureOr<TreeEnsemble> loadBooster(ArrayRef<uint8_t> bytes,
+                                           StringRef path, StringRef which,
                                            std::string *error) {
   auto fail = [&](const Twine &message) -> FailureOr<TreeEnsemble> {
     *error = llvm::formatv("model file '{0}': the {1} booster {2}", path, which,
@@ -238,22 +257,19 @@ static FailureOr<TreeEnsemble> loadBooster(StringRef bytes, StringRef path,
                  .str();
     return failure();
   };
-  BoosterHandle handle = nullptr;
-  if (XGBoosterCreate(nullptr, 0, &handle) != 0)
-    return fail(Twine("cannot be created: ") + XGBGetLastError());
-  auto freeHandle = llvm::make_scope_exit([&] { XGBoosterFree(handle); });
-  if (XGBoosterLoadModelFromBuffer(handle, bytes.data(), bytes.size()) != 0)
-    return fail(Twine("is rejected by XGBoost: ") + XGBGetLastError());
+  std::string message;
+  FailureOr<OwnedBooster> booster = loadXGBoost(bytes, &message);
+  if (failed(booster))
+    return fail("is rejected by XGBoost: " + message);
   bst_ulong size = 0;
   const char *json = nullptr;
-  if (XGBoosterSaveModelToBuffer(handle, "{\"format\": \"json\"}", &size,
-                                 &json) != 0)
+  if (XGBoosterSaveModelToBuffer(booster->get(), "{\"format\": \"json\"}",
+                                 &size, &json) != 0)
     return fail(Twine("cannot be read back: ") + XGBGetLastError());
-  std::string ensembleError;
   FailureOr<TreeEnsemble> ensemble =
-      TreeEnsemble::fromXGBoostJSON(StringRef(json, size), &ensembleError);
+      TreeEnsemble::fromXGBoostJSON(StringRef(json, size), &message);
   if (failed(ensemble))
-    return fail("cannot be evaluated: " + ensembleError);
+    return fail("cannot be evaluated: " + message);
   if (ensemble->getNumFeatures() != FeatureSchema::size())
     return fail(llvm::formatv("takes {0} features, the schema has {1}",
                               ensemble->getNumFeatures(),
@@ -367,9 +383,8 @@ LearnedCostModel::load(StringRef path, std::string *error) {
       return failure();
     }
     std::string boosterError;
-    FailureOr<TreeEnsemble> ensemble = loadBooster(
-        StringRef(reinterpret_cast<const char *>(bytes->data()), bytes->size()),
-        path, which, &boosterError);
+    FailureOr<TreeEnsemble> ensemble =
+        loadBooster(*bytes, path, which, &boosterError);
     if (failed(ensemble) && error)
       *error = boosterError;
     return ensemble;
@@ -440,12 +455,11 @@ predictWithXGBoost(StringRef path, ArrayRef<float> rows, size_t numRows,
   FailureOr<SmallVector<uint8_t>> bytes = decodeBooster(*regression, &message);
   if (failed(bytes))
     return fail("the regression booster " + message);
-  BoosterHandle handle = nullptr;
-  if (XGBoosterCreate(nullptr, 0, &handle) != 0)
-    return fail(Twine("XGBoost: ") + XGBGetLastError());
-  auto freeHandle = llvm::make_scope_exit([&] { XGBoosterFree(handle); });
-  if (XGBoosterLoadModelFromBuffer(handle, bytes->data(), bytes->size()) != 0 ||
-      XGBoosterSetParam(handle, "nthread", "1") != 0)
+  FailureOr<OwnedBooster> booster = loadXGBoost(*bytes, &message);
+  if (failed(booster))
+    return fail("XGBoost: " + message);
+  BoosterHandle handle = booster->get();
+  if (XGBoosterSetParam(handle, "nthread", "1") != 0)
     return fail(Twine("XGBoost: ") + XGBGetLastError());
   std::string array = llvm::formatv(
       "{{\"data\": [{0}, true], \"shape\": [{1}, {2}], \"typestr\": \"<f4\", "
