@@ -5,12 +5,14 @@
 #include "tessera/CostModel/Schedule.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -188,9 +190,10 @@ FailureOr<Dataset> Dataset::read(StringRef path, std::string *error) {
         dataset.target = line.drop_front().trim().drop_front(6).trim().str();
       } else if (words.size() == 2 && words[0] == "latency") {
         if (words[1] != kCollectedLatencyStatistic &&
-            words[1] != kLegacyLatencyStatistic)
+            words[1] != kLegacyLatencyStatistic &&
+            words[1] != kRepeatedLatencyStatistic)
           return fail(llvm::formatv("unknown latency statistic '{0}' "
-                                    "(min or median)",
+                                    "(min, median or min-geomean)",
                                     words[1]));
         dataset.latencyStatistic = words[1].str();
       } else if (words.size() == 2 && words[0] == "codegen") {
@@ -295,15 +298,54 @@ LogicalResult appendToDataset(StringRef path, const Dataset &headerOf,
   return success();
 }
 
+/// Replaces each key's row by the geometric mean of its measured rows
+/// (MergeRule::GeometricMean); `rowsOfKey` are indices into `rows`, the first
+/// the one the key keeps.
+static void averageRepeats(std::vector<DatasetRow> &rows,
+                           ArrayRef<SmallVector<size_t, 4>> rowsOfKey) {
+  std::vector<DatasetRow> averaged;
+  averaged.reserve(rowsOfKey.size());
+  for (ArrayRef<size_t> indices : rowsOfKey) {
+    DatasetRow *first = nullptr;
+    double logSum = 0;
+    unsigned measured = 0, repeats = 0, rejected = 0;
+    double noise = 0;
+    for (size_t index : indices) {
+      DatasetRow &row = rows[index];
+      if (!row.isOk())
+        continue;
+      if (!first)
+        first = &row;
+      logSum += std::log(row.latencyUs);
+      ++measured;
+      repeats += row.repeats;
+      rejected += row.rejected;
+      noise = std::max(noise, row.noise);
+    }
+    if (!first) {
+      averaged.push_back(std::move(rows[indices.front()]));
+      continue;
+    }
+    first->latencyUs = std::exp(logSum / measured);
+    first->repeats = repeats;
+    first->rejected = rejected;
+    first->noise = noise;
+    averaged.push_back(std::move(*first));
+  }
+  rows = std::move(averaged);
+}
+
 FailureOr<Dataset> mergeDatasets(ArrayRef<std::string> paths,
-                                 std::string *error) {
+                                 std::string *error, MergeRule rule) {
   if (paths.empty()) {
     if (error)
       *error = "no datasets to merge";
     return failure();
   }
+  std::vector<DatasetRow> rows;
+  llvm::StringMap<size_t> keyIndex;
+  std::vector<SmallVector<size_t, 4>> rowsOfKey;
   FailureOr<Dataset> merged;
-  llvm::StringSet<> seen;
   for (const std::string &path : paths) {
     FailureOr<Dataset> dataset = Dataset::read(path, error);
     if (failed(dataset))
@@ -316,6 +358,15 @@ FailureOr<Dataset> mergeDatasets(ArrayRef<std::string> paths,
       merged->latencyStatistic = dataset->latencyStatistic;
       merged->codegenVersion = dataset->codegenVersion;
       merged->featureNames = dataset->featureNames;
+      if (rule == MergeRule::GeometricMean &&
+          dataset->latencyStatistic != kCollectedLatencyStatistic) {
+        if (error)
+          *error = llvm::formatv("{0}: its latencies are the {1}; only "
+                                 "collections' fastest samples ({2}) average",
+                                 path, dataset->latencyStatistic,
+                                 kCollectedLatencyStatistic);
+        return failure();
+      }
     } else {
       // Measurements alone (no feature columns) merge whatever schema
       // computed their features once: `refeature` recomputes them.
@@ -340,10 +391,21 @@ FailureOr<Dataset> mergeDatasets(ArrayRef<std::string> paths,
         return failure();
       }
     }
-    for (DatasetRow &row : dataset->rows)
-      if (seen.insert(row.key).second)
-        merged->rows.push_back(std::move(row));
+    for (DatasetRow &row : dataset->rows) {
+      auto [it, isNew] = keyIndex.try_emplace(row.key, rowsOfKey.size());
+      if (isNew)
+        rowsOfKey.emplace_back();
+      else if (rule == MergeRule::FirstRow)
+        continue;
+      rowsOfKey[it->second].push_back(rows.size());
+      rows.push_back(std::move(row));
+    }
   }
+  if (rule == MergeRule::GeometricMean) {
+    averageRepeats(rows, rowsOfKey);
+    merged->latencyStatistic = kRepeatedLatencyStatistic.str();
+  }
+  merged->rows = std::move(rows);
   return merged;
 }
 

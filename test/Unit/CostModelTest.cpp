@@ -611,6 +611,50 @@ TEST_F(CostModelFiles, DatasetRoundTripAndMerge) {
   EXPECT_TRUE(failed(trainModel(*olderBack, TrainOptions(), &error, nullptr)));
 }
 
+TEST_F(CostModelFiles, RepeatCollectionsMergeByGeometricMean) {
+  // Two repeats of the same kernels (the second twice as slow on one, with a
+  // failure on another), a third measuring one kernel only.
+  std::string error;
+  Dataset first = synthetic(2, 3), second = synthetic(2, 3),
+          third = synthetic(1, 1);
+  second.rows[0].latencyUs *= 2;
+  second.rows[0].noise = 0.5;
+  second.rows[1].status = "failed:timeout";
+  third.rows[0].latencyUs *= 8;
+  ASSERT_TRUE(succeeded(first.write(path("r0.csv"), &error))) << error;
+  ASSERT_TRUE(succeeded(second.write(path("r1.csv"), &error))) << error;
+  ASSERT_TRUE(succeeded(third.write(path("r2.csv"), &error))) << error;
+  FailureOr<Dataset> merged =
+      mergeDatasets({path("r0.csv"), path("r1.csv"), path("r2.csv")}, &error,
+                    MergeRule::GeometricMean);
+  ASSERT_TRUE(succeeded(merged)) << error;
+  EXPECT_EQ(merged->latencyStatistic, kRepeatedLatencyStatistic);
+  ASSERT_EQ(merged->rows.size(), 6u);
+  // 10 us, 20 us and 80 us: the geometric mean is 10 * (1 * 2 * 8)^(1/3).
+  EXPECT_EQ(merged->rows[0].key, first.rows[0].key);
+  EXPECT_NEAR(merged->rows[0].latencyUs, 10.0 * std::cbrt(16.0), 1e-9);
+  EXPECT_EQ(merged->rows[0].repeats, 27u);
+  EXPECT_DOUBLE_EQ(merged->rows[0].noise, 0.5);
+  // A failed repeat does not count; the features are the first row's.
+  EXPECT_TRUE(merged->rows[1].isOk());
+  EXPECT_DOUBLE_EQ(merged->rows[1].latencyUs, first.rows[1].latencyUs);
+  EXPECT_EQ(merged->rows[1].repeats, 9u);
+  EXPECT_EQ(merged->rows[5].features, first.rows[5].features);
+  // The result reads back with its statistic, and does not average again
+  // (nor do median latencies).
+  ASSERT_TRUE(succeeded(merged->write(path("avg.csv"), &error))) << error;
+  FailureOr<Dataset> back = Dataset::read(path("avg.csv"), &error);
+  ASSERT_TRUE(succeeded(back)) << error;
+  EXPECT_EQ(back->latencyStatistic, kRepeatedLatencyStatistic);
+  EXPECT_TRUE(failed(mergeDatasets({path("avg.csv"), path("r0.csv")}, &error,
+                                   MergeRule::GeometricMean)));
+  EXPECT_NE(error.find("fastest samples"), std::string::npos) << error;
+  // Shards of different statistics still refuse to merge.
+  EXPECT_TRUE(failed(mergeDatasets({path("r0.csv"), path("avg.csv")}, &error,
+                                   MergeRule::GeometricMean)));
+  EXPECT_NE(error.find("latency statistic"), std::string::npos) << error;
+}
+
 TEST_F(CostModelFiles, DatasetErrors) {
   std::string error;
   Dataset dataset = synthetic(1, 2);

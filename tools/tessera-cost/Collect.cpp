@@ -5,6 +5,7 @@
 #include "tessera/CostModel/Dataset.h"
 #include "tessera/CostModel/Features.h"
 #include "tessera/CostModel/Schedule.h"
+#include "tessera/CostModel/Training.h"
 #include "tessera/InitAll.h"
 #include "tessera/Target/CPU/TargetMachine.h"
 #include "tessera/Transforms/Pipelines.h"
@@ -700,6 +701,15 @@ void runBatch(ArrayRef<KernelVariant> batch, const CollectOptions &options,
 }
 } // namespace
 
+bool isGroupSelected(const CollectOptions &options, size_t groupIndex,
+                     StringRef group) {
+  if (groupIndex % options.shardCount != options.shardIndex)
+    return false;
+  TrainOptions split;
+  return !options.heldOutOnly ||
+         isHeldOut(group, split.holdoutPercent, split.holdoutSalt);
+}
+
 int runCollect(const CollectOptions &options) {
   if (options.shardCount == 0 || options.shardIndex >= options.shardCount) {
     llvm::errs() << "tessera-cost collect: bad shard " << options.shardIndex
@@ -760,7 +770,7 @@ int runCollect(const CollectOptions &options) {
   for (size_t i = 0; i < all.size(); ++i) {
     if (i > 0 && all[i].group() != all[i - 1].group())
       ++groupIndex;
-    if (groupIndex % options.shardCount != options.shardIndex)
+    if (!isGroupSelected(options, groupIndex, all[i].group()))
       continue;
     ++inShard;
     if (done.contains(all[i].key())) {

@@ -14,6 +14,8 @@
 
 #include "tessera/CostModel/Kernels.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <string>
 
 namespace tessera::cost {
@@ -21,6 +23,9 @@ namespace tessera::cost {
 struct CollectOptions {
   std::string output;
   unsigned shardIndex = 0, shardCount = 1;
+  /// Measure only the kernel groups `eval` holds out by default (a repeat
+  /// collection of the held-out shapes, merged with `merge --geomean`).
+  bool heldOutOnly = false;
   VariantOptions variants;
   /// Measure at most this many new variants (0 = all).
   size_t limit = 0;
@@ -47,6 +52,12 @@ struct CollectOptions {
   /// measurement studies (bench/costmodel/repeatability.py).
   std::string samplesFile;
 };
+
+/// Whether the `groupIndex`-th kernel group of the enumeration, `group`, is
+/// among those a collection with `options` measures (its shard, and the
+/// held-out split when `heldOutOnly`).
+bool isGroupSelected(const CollectOptions &options, size_t groupIndex,
+                     llvm::StringRef group);
 
 /// Runs a collection; returns the process exit code.
 int runCollect(const CollectOptions &options);

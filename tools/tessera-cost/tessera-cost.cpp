@@ -68,6 +68,12 @@ static cl::opt<bool> labelsOnly(
     cl::desc("Write the measurements without the feature columns (they are "
              "recomputed by `refeature`)"),
     cl::sub(mergeCmd));
+static cl::opt<bool> geomean(
+    "geomean",
+    cl::desc("The inputs are repeat collections of the same kernels: a "
+             "kernel's latency is the geometric mean of its measurements "
+             "(statistic min-geomean) instead of the first file's"),
+    cl::sub(mergeCmd));
 static cl::SubCommand refeatureCmd(
     "refeature",
     "Recompute a dataset's features with this build's feature schema");
@@ -89,6 +95,11 @@ static cl::list<std::string>
 static cl::opt<std::string> shard("shard",
                                   cl::desc("Shard i/n of the variants"),
                                   cl::init("0/1"), cl::sub(collectCmd));
+static cl::opt<bool> heldOutOnly(
+    "held-out-only",
+    cl::desc("Measure only the kernel groups eval holds out by default (repeat "
+             "collections of the held-out shapes, for merge --geomean)"),
+    cl::sub(collectCmd));
 static cl::opt<unsigned> limit("limit",
                                cl::desc("Measure at most N new variants"),
                                cl::init(0), cl::sub(collectCmd));
@@ -265,6 +276,7 @@ static int runCollectCommand() {
       count.getAsInteger(10, options.shardCount) || options.shardCount == 0 ||
       options.shardIndex >= options.shardCount)
     return fail("--shard takes i/n with 0 <= i < n, got '" + shard + "'");
+  options.heldOutOnly = heldOutOnly;
   options.variants.seed = seed;
   options.variants.schedulesPerGroup = schedules;
   options.variants.groupScale = groupScale;
@@ -284,7 +296,7 @@ static int runCollectCommand() {
     for (size_t i = 0; i < variants.size(); ++i) {
       if (i > 0 && variants[i].group() != variants[i - 1].group())
         ++groupIndex;
-      if (groupIndex % options.shardCount != options.shardIndex)
+      if (!isGroupSelected(options, groupIndex, variants[i].group()))
         continue;
       if (limit && listed++ >= limit)
         break;
@@ -318,7 +330,9 @@ static int runMergeCommand() {
   if (outputFile.empty() || inputFiles.empty())
     return fail("merge needs -o <out.csv> and the shards");
   std::string error;
-  FailureOr<Dataset> merged = mergeDatasets(inputFiles, &error);
+  FailureOr<Dataset> merged =
+      mergeDatasets(inputFiles, &error,
+                    geomean ? MergeRule::GeometricMean : MergeRule::FirstRow);
   if (failed(merged))
     return fail(error);
   if (labelsOnly) {

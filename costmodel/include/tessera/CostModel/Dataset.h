@@ -12,12 +12,13 @@
 //   matmul_64x64x64|t=;o=0.1.2;v=1;u=1;p=0,matmul_64x64x64,matmul,...,ok,123.4,...
 //
 // `latency` names the statistic of a kernel's samples in `latency_us`:
-// `min` (the fastest sample, what collection writes) or `median` (datasets
-// of the first collections, which have no `latency` line); datasets of
-// different statistics do not merge. `status` is `ok` or `failed:<why>` (crash,
-// timeout, compile); failed rows have empty latencies and features. Shards of a
-// collection merge into one file (mergeDatasets); a file is appended to, so
-// collection can resume.
+// `min` (the fastest sample, what collection writes), `median` (datasets
+// of the first collections, which have no `latency` line) or `min-geomean`
+// (repeat collections merged by the geometric mean of their fastest
+// samples); datasets of different statistics do not merge. `status` is `ok` or
+// `failed:<why>` (crash, timeout, compile); failed rows have empty latencies
+// and features. Shards of a collection merge into one file (mergeDatasets); a
+// file is appended to, so collection can resume.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,6 +41,10 @@ constexpr unsigned kDatasetVersion = 1;
 /// without a `# latency` line has.
 constexpr llvm::StringLiteral kCollectedLatencyStatistic = "min";
 constexpr llvm::StringLiteral kLegacyLatencyStatistic = "median";
+/// The statistic of repeat collections merged by their geometric mean
+/// (MergeRule::GeometricMean): per kernel, the geometric mean of each
+/// collection's fastest sample.
+constexpr llvm::StringLiteral kRepeatedLatencyStatistic = "min-geomean";
 
 /// The code generation of datasets and model files that record none: they
 /// predate the record (Schedule.h's kCodegenVersion is the current one).
@@ -66,7 +71,8 @@ struct Dataset {
   std::string schemaFingerprint;
   /// "cpu x86_64 <cpu name>".
   std::string target;
-  /// The statistic of the samples in `latency_us` ("min" or "median").
+  /// The statistic of the samples in `latency_us` ("min", "median" or
+  /// "min-geomean").
   std::string latencyStatistic = kLegacyLatencyStatistic.str();
   /// The code generation the latencies were measured under (Schedule.h's
   /// kCodegenVersion), kUnrecordedCodegenVersion without a `# codegen` line.
@@ -109,11 +115,23 @@ mlir::LogicalResult appendToDataset(llvm::StringRef path,
                                     llvm::ArrayRef<DatasetRow> rows,
                                     std::string *error);
 
+/// What a merge makes of a key that several inputs have.
+enum class MergeRule {
+  /// Shards of one collection: the first row of each key wins.
+  FirstRow,
+  /// Repeat collections of the same kernels (fastest-sample latencies): a
+  /// key's latency is the geometric mean of its measured rows, `repeats` and
+  /// `rejected` their sums, `noise` the largest; a key measured nowhere keeps
+  /// its first row. The result's statistic is kRepeatedLatencyStatistic.
+  GeometricMean,
+};
+
 /// Merges datasets with identical headers (measurements-only datasets, without
-/// feature columns, whatever their schema line); the first row of each key
-/// wins.
+/// feature columns, whatever their schema line) by `rule`. Rows keep the order
+/// of their keys' first appearance.
 mlir::FailureOr<Dataset> mergeDatasets(llvm::ArrayRef<std::string> paths,
-                                       std::string *error);
+                                       std::string *error,
+                                       MergeRule rule = MergeRule::FirstRow);
 
 } // namespace tessera::cost
 
