@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Evaluates the shipped learned cost model beside the roofline (analytical)
+# Evaluates a shipped learned cost model beside the roofline (analytical)
 # model on the held-out kernel groups of its dataset, and times batch
 # prediction. Prints the tables of docs/cost-model.md.
 #
 #   bench/costmodel/run.sh [build-dir] [model]
 #
 # `model` names a model, costmodel/models/<model>.json with its
-# <model>.measurements.csv.gz: cpu-x86_64 (the default and only shipped one,
-# measured on an Intel Xeon, rocketlake).
+# <model>.measurements.csv.gz: cpu-x86_64 (the default: the family model,
+# measured on an Intel Xeon, rocketlake) or cpu-x86_64-znver4 (measured on an
+# AMD EPYC, znver4).
 #
 # The dataset ships as measurements only (costmodel/models/*.measurements.csv.gz);
 # `tessera-cost refeature` recomputes its features with this build's schema.
