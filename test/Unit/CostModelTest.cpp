@@ -649,6 +649,13 @@ TEST_F(CostModelFiles, RepeatCollectionsMergeByGeometricMean) {
   EXPECT_TRUE(failed(mergeDatasets({path("avg.csv"), path("r0.csv")}, &error,
                                    MergeRule::GeometricMean)));
   EXPECT_NE(error.find("fastest samples"), std::string::npos) << error;
+  Dataset medians = synthetic(2, 3);
+  medians.latencyStatistic = kLegacyLatencyStatistic.str();
+  ASSERT_TRUE(succeeded(medians.write(path("median.csv"), &error))) << error;
+  EXPECT_TRUE(failed(mergeDatasets({path("median.csv"), path("r0.csv")}, &error,
+                                   MergeRule::GeometricMean)));
+  EXPECT_NE(error.find("its latencies are the median"), std::string::npos)
+      << error;
   // Shards of different statistics still refuse to merge.
   EXPECT_TRUE(failed(mergeDatasets({path("r0.csv"), path("avg.csv")}, &error,
                                    MergeRule::GeometricMean)));
