@@ -3,9 +3,11 @@
 held-out rule (`fnv1a("tessera-v1/" + group) % 100 < 20`, what `tessera-cost
 train` holds out) keeps for training. Training on the result with
 `--holdout-salt val` and evaluating on it gives a validation split that
-never touches the held-out groups, for choosing hyper-parameters. Usage:
+never touches the held-out groups, for choosing hyper-parameters. With
+`--held-out`, the rows of the held-out groups instead (to compare label
+sets on them alone). Usage:
 
-    /usr/bin/python3 bench/costmodel/training_groups.py data.csv train-only.csv
+    /usr/bin/python3 bench/costmodel/training_groups.py [--held-out] data.csv out.csv
 """
 import sys
 
@@ -18,10 +20,14 @@ def fnv1a(text):
 
 
 def main():
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    held_out = args[:1] == ["--held-out"]
+    if held_out:
+        args = args[1:]
+    if len(args) != 2:
         sys.exit(__doc__)
     group_column = None
-    with open(sys.argv[1]) as f, open(sys.argv[2], "w") as out:
+    with open(args[0]) as f, open(args[1], "w") as out:
         for line in f:
             if line.startswith("#"):
                 out.write(line)
@@ -29,7 +35,7 @@ def main():
             cells = line.split(",")
             if group_column is None:
                 group_column = cells.index("group")
-            elif fnv1a("tessera-v1/" + cells[group_column]) % 100 < 20:
+            elif (fnv1a("tessera-v1/" + cells[group_column]) % 100 < 20) != held_out:
                 continue
             out.write(line)
 
