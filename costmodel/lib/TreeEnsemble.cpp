@@ -17,6 +17,10 @@ namespace tessera::cost {
 
 /// Rows walked through a tree together.
 static constexpr size_t kBlock = 16;
+/// Rows that go through one tree before the next (in blocks): the tree's
+/// nodes come into the cache once for all of them (a large ensemble does not
+/// fit in the L2 cache; 128 rows of features do).
+static constexpr size_t kChunk = 8 * kBlock;
 
 /// Objectives whose prediction is the margin itself and whose base score is
 /// its own margin (no link function).
@@ -178,50 +182,51 @@ FailureOr<TreeEnsemble> TreeEnsemble::fromXGBoostJSON(llvm::StringRef json,
   return ensemble;
 }
 
-void TreeEnsemble::predictBlock(const float *rows, float *sums) const {
+void TreeEnsemble::walkBlock(const Tree &tree, const float *rows,
+                             float *sums) const {
   // kBlock is a constant: the loops over the block unroll and `at` lives in
   // registers.
   uint32_t at[kBlock];
-  for (const Tree &tree : trees) {
-    const Node *treeNodes = nodes.data() + tree.begin;
-    for (size_t r = 0; r < kBlock; ++r)
-      at[r] = 0;
-    for (uint32_t level = 0; level < tree.depth; ++level) {
-      for (size_t r = 0; r < kBlock; ++r) {
-        Node node = treeNodes[at[r]];
-        float value =
-            rows[r * numFeatures + (node.feature & ~kMissingGoesRight)];
-        bool goRight = std::isnan(value)
-                           ? (node.feature & kMissingGoesRight) != 0
-                           : !(value < node.threshold);
-        at[r] = node.left + goRight;
-      }
+  const Node *treeNodes = nodes.data() + tree.begin;
+  for (size_t r = 0; r < kBlock; ++r)
+    at[r] = 0;
+  for (uint32_t level = 0; level < tree.depth; ++level) {
+    for (size_t r = 0; r < kBlock; ++r) {
+      Node node = treeNodes[at[r]];
+      float value = rows[r * numFeatures + (node.feature & ~kMissingGoesRight)];
+      bool goRight = std::isnan(value) ? (node.feature & kMissingGoesRight) != 0
+                                       : !(value < node.threshold);
+      at[r] = node.left + goRight;
     }
-    const float *treeLeaves = leafValues.data() + tree.begin;
-    for (size_t r = 0; r < kBlock; ++r)
-      sums[r] += treeLeaves[at[r]];
   }
+  const float *treeLeaves = leafValues.data() + tree.begin;
+  for (size_t r = 0; r < kBlock; ++r)
+    sums[r] += treeLeaves[at[r]];
 }
 
 void TreeEnsemble::predict(ArrayRef<float> rows, size_t numRows,
                            MutableArrayRef<float> out) const {
   assert(rows.size() >= numRows * numFeatures && out.size() >= numRows &&
          "a row of features and an output per row");
-  std::vector<float> tail;
-  for (size_t begin = 0; begin < numRows; begin += kBlock) {
-    size_t count = std::min(kBlock, numRows - begin);
-    const float *block = rows.data() + begin * numFeatures;
-    if (count < kBlock) {
-      // The last rows, and copies of the last row to fill the block.
-      tail.assign(block, block + count * numFeatures);
-      for (size_t r = count; r < kBlock; ++r)
-        tail.insert(tail.end(), block + (count - 1) * numFeatures,
-                    block + count * numFeatures);
-      block = tail.data();
+  std::vector<float> padded;
+  for (size_t begin = 0; begin < numRows; begin += kChunk) {
+    size_t count = std::min(kChunk, numRows - begin);
+    size_t numBlocks = (count + kBlock - 1) / kBlock;
+    const float *chunk = rows.data() + begin * numFeatures;
+    if (count % kBlock != 0) {
+      // The last rows, and copies of the last row to fill their block.
+      padded.assign(chunk, chunk + count * numFeatures);
+      for (size_t r = count; r < numBlocks * kBlock; ++r)
+        padded.insert(padded.end(), chunk + (count - 1) * numFeatures,
+                      chunk + count * numFeatures);
+      chunk = padded.data();
     }
-    float sums[kBlock];
-    std::fill_n(sums, kBlock, baseScore);
-    predictBlock(block, sums);
+    // Each row sums its leaves in tree order, as XGBoost does.
+    float sums[kChunk];
+    std::fill_n(sums, kChunk, baseScore);
+    for (const Tree &tree : trees)
+      for (size_t b = 0; b < numBlocks; ++b)
+        walkBlock(tree, chunk + b * kBlock * numFeatures, sums + b * kBlock);
     std::copy_n(sums, count, out.data() + begin);
   }
 }

@@ -67,8 +67,9 @@ private:
   static constexpr uint16_t kMissingGoesRight = 1u << 15;
 
   TreeEnsemble() = default;
-  /// Adds a block of rows' (kBlock) leaves over all trees to `sums`.
-  void predictBlock(const float *rows, float *sums) const;
+  /// Adds the leaves of `tree` that a block of rows (kBlock) reaches to
+  /// `sums`.
+  void walkBlock(const Tree &tree, const float *rows, float *sums) const;
 
   std::vector<Node> nodes;
   /// Per node, a leaf's value (read once per tree and row).
