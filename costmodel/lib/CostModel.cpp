@@ -3,6 +3,7 @@
 #include "tessera/CostModel/CostModel.h"
 #include "tessera/CostModel/Dataset.h"
 #include "tessera/CostModel/Schedule.h"
+#include "tessera/CostModel/XGBoostBooster.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "llvm/ADT/StringExtras.h"
@@ -226,26 +227,6 @@ decodeBooster(const llvm::json::Object &booster, std::string *message) {
   return bytes;
 }
 
-/// An XGBoost booster, freed with its owner.
-using OwnedBooster = std::unique_ptr<void, int (*)(BoosterHandle)>;
-
-/// XGBoost's booster of serialised form `bytes`; failure with XGBoost's
-/// reason in `message`.
-static FailureOr<OwnedBooster> loadXGBoost(ArrayRef<uint8_t> bytes,
-                                           std::string *message) {
-  BoosterHandle handle = nullptr;
-  if (XGBoosterCreate(nullptr, 0, &handle) != 0) {
-    *message = XGBGetLastError();
-    return failure();
-  }
-  OwnedBooster booster(handle, XGBoosterFree);
-  if (XGBoosterLoadModelFromBuffer(handle, bytes.data(), bytes.size()) != 0) {
-    *message = XGBGetLastError();
-    return failure();
-  }
-  return booster;
-}
-
 /// Loads a booster from its serialised form (XGBoost checks it) into a tree
 /// ensemble; failure with `error` set.
 static FailureOr<TreeEnsemble> loadBooster(ArrayRef<uint8_t> bytes,
@@ -261,13 +242,11 @@ static FailureOr<TreeEnsemble> loadBooster(ArrayRef<uint8_t> bytes,
   FailureOr<OwnedBooster> booster = loadXGBoost(bytes, &message);
   if (failed(booster))
     return fail("is rejected by XGBoost: " + message);
-  bst_ulong size = 0;
-  const char *json = nullptr;
-  if (XGBoosterSaveModelToBuffer(booster->get(), "{\"format\": \"json\"}",
-                                 &size, &json) != 0)
-    return fail(Twine("cannot be read back: ") + XGBGetLastError());
+  FailureOr<std::string> json = saveXGBoost(booster->get(), "json", &message);
+  if (failed(json))
+    return fail("cannot be read back: " + message);
   FailureOr<TreeEnsemble> ensemble =
-      TreeEnsemble::fromXGBoostJSON(StringRef(json, size), &message);
+      TreeEnsemble::fromXGBoostJSON(*json, &message);
   if (failed(ensemble))
     return fail("cannot be evaluated: " + message);
   if (ensemble->getNumFeatures() != FeatureSchema::size())

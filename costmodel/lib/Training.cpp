@@ -3,6 +3,7 @@
 #include "tessera/CostModel/Training.h"
 #include "tessera/CostModel/Metrics.h"
 #include "tessera/CostModel/PairwiseObjective.h"
+#include "tessera/CostModel/XGBoostBooster.h"
 
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -51,6 +52,16 @@ OpKind kindOfRow(const DatasetRow &row) {
     if (row.features[k] > 0.5f)
       return static_cast<OpKind>(k);
   return OpKind::Other;
+}
+
+/// Whether two pair terms train the same regressor (without the pair term,
+/// its other parameters do not matter).
+bool sameObjective(const PairwiseTermOptions &a, const PairwiseTermOptions &b) {
+  if (a.weight == 0 || b.weight == 0)
+    return a.weight == b.weight;
+  return a.weight == b.weight && a.temperature == b.temperature &&
+         a.saturation == b.saturation && a.topWeight == b.topWeight &&
+         a.topWidth == b.topWidth;
 }
 
 /// Trains one booster on `rows` (grouped when `groups` is non-empty), with
@@ -189,19 +200,34 @@ FailureOr<ModelFileContents> trainModel(const Dataset &dataset,
                                         llvm::raw_ostream *log) {
   if (failed(dataset.checkCurrent(error)))
     return failure();
-  const PairwiseTermOptions &pairs = options.pairwise;
-  for (auto [what, value, positive] :
-       {std::tuple<StringRef, double, bool>{"weight", pairs.weight, false},
-        {"temperature", pairs.temperature, true},
-        {"saturation", pairs.saturation, true},
-        {"top weight", pairs.topWeight, false},
-        {"top width", pairs.topWidth, true}}) {
-    if (positive ? value > 0 : value >= 0)
-      continue;
+  if (options.regressors.empty()) {
     if (error)
-      *error = llvm::formatv("the ranking term's {0} must be {1} 0 (given {2})",
-                             what, positive ? ">" : ">=", value);
+      *error = "no regressor to train";
     return failure();
+  }
+  for (auto [i, pairs] : llvm::enumerate(options.regressors)) {
+    for (auto [what, value, positive] :
+         {std::tuple<StringRef, double, bool>{"weight", pairs.weight, false},
+          {"temperature", pairs.temperature, true},
+          {"saturation", pairs.saturation, true},
+          {"top weight", pairs.topWeight, false},
+          {"top width", pairs.topWidth, true}}) {
+      if (positive ? value > 0 : value >= 0)
+        continue;
+      if (error)
+        *error =
+            llvm::formatv("the ranking term's {0} must be {1} 0 (given {2})",
+                          what, positive ? ">" : ">=", value);
+      return failure();
+    }
+    for (size_t j = 0; j < i; ++j)
+      if (sameObjective(pairs, options.regressors[j])) {
+        if (error)
+          *error = llvm::formatv("regressors {0} and {1} of the blend have "
+                                 "the same objective",
+                                 j, i);
+        return failure();
+      }
   }
   // Training rows, grouped (the ranker needs each group contiguous).
   llvm::MapVector<StringRef, std::vector<size_t>> byGroup;
@@ -285,19 +311,31 @@ FailureOr<ModelFileContents> trainModel(const Dataset &dataset,
       contents.kinds.push_back(static_cast<OpKind>(k));
 
   auto start = std::chrono::steady_clock::now();
-  std::optional<PairwiseObjective> pairwise;
-  if (options.pairwise.weight > 0) {
-    pairwise.emplace(logLabels, labelOffsets, logLatencies, groupSizes,
-                     options.pairwise);
-    if (log)
-      *log << llvm::formatv("train: regression with {0} ordered pairs\n",
-                            pairwise->numPairs());
+  std::vector<std::string> members;
+  for (const PairwiseTermOptions &terms : options.regressors) {
+    std::optional<PairwiseObjective> pairwise;
+    if (terms.weight > 0) {
+      pairwise.emplace(logLabels, labelOffsets, logLatencies, groupSizes,
+                       terms);
+      if (log)
+        *log << llvm::formatv("train: regression with {0} ordered pairs (top "
+                              "weight {1})\n",
+                              pairwise->numPairs(), terms.topWeight);
+    }
+    FailureOr<std::string> member =
+        trainBooster(dataset, rows, logLabels, {}, options, "reg:squarederror",
+                     pairwise ? &*pairwise : nullptr, error, log);
+    if (failed(member))
+      return failure();
+    members.push_back(std::move(*member));
   }
-  FailureOr<std::string> regressor =
-      trainBooster(dataset, rows, logLabels, {}, options, "reg:squarederror",
-                   pairwise ? &*pairwise : nullptr, error, log);
-  if (failed(regressor))
+  std::string message;
+  FailureOr<std::string> regressor = blendBoosters(members, &message);
+  if (failed(regressor)) {
+    if (error)
+      *error = "blending the regressors: " + message;
     return failure();
+  }
   contents.regressor = std::move(*regressor);
   if (options.rank) {
     FailureOr<std::string> ranker =
@@ -356,16 +394,28 @@ FailureOr<ModelFileContents> trainModel(const Dataset &dataset,
                               ? "reg:squarederror on ln(latency_us / "
                                 "roofline_us)"
                               : "reg:squarederror on ln(latency_us)"},
-           {"pairwise_term",
-            llvm::json::Object{{"weight", options.pairwise.weight},
-                               {"temperature", options.pairwise.temperature},
-                               {"saturation", options.pairwise.saturation},
-                               {"top_weight", options.pairwise.topWeight},
-                               {"top_width", options.pairwise.topWidth}}},
            {"rank", options.rank ? "rank:pairwise, relevance "
                                    "0-31 per group"
                                  : "none"}}},
       {"commands", std::move(commands)}};
+  auto termJSON = [](const PairwiseTermOptions &terms) {
+    return llvm::json::Object{{"weight", terms.weight},
+                              {"temperature", terms.temperature},
+                              {"saturation", terms.saturation},
+                              {"top_weight", terms.topWeight},
+                              {"top_width", terms.topWidth}};
+  };
+  llvm::json::Object &params = *contents.training.getObject("params");
+  if (options.regressors.size() == 1) {
+    params["pairwise_term"] = termJSON(options.regressors.front());
+  } else {
+    llvm::json::Array terms;
+    for (const PairwiseTermOptions &member : options.regressors)
+      terms.push_back(termJSON(member));
+    params["pairwise_terms"] = std::move(terms);
+    params["blend"] = "one regressor per pairwise term, leaves over their "
+                      "number: the mean of their log latencies";
+  }
   return contents;
 }
 

@@ -2,13 +2,16 @@
 //
 // TreeEnsemble must predict what XGBoost predicts, bit for bit, on rows with
 // missing features, for the objectives it accepts, and refuse boosters it
-// cannot evaluate exactly.
+// cannot evaluate exactly. A blend of boosters must predict the mean of its
+// members, and XGBoost must read it.
 //
 //===----------------------------------------------------------------------===//
 
 #include "tessera/CostModel/TreeEnsemble.h"
+#include "tessera/CostModel/XGBoostBooster.h"
 
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 
 #include <gtest/gtest.h>
 #include <xgboost/c_api.h>
@@ -86,6 +89,12 @@ public:
 
   /// XGBoost's own prediction (margin) of dense rows.
   std::vector<float> predict(const std::vector<float> &rows) const {
+    return predictWith(booster, rows);
+  }
+
+  /// What `handle` predicts (margins) for dense rows.
+  static std::vector<float> predictWith(BoosterHandle handle,
+                                        const std::vector<float> &rows) {
     size_t numRows = rows.size() / kFeatures;
     std::string array = llvm::formatv(
         "{{\"data\": [{0}, true], \"shape\": [{1}, {2}], \"typestr\": "
@@ -98,7 +107,7 @@ public:
     const bst_ulong *shape = nullptr;
     bst_ulong dims = 0;
     const float *result = nullptr;
-    EXPECT_EQ(XGBoosterPredictFromDense(booster, array.c_str(), config, nullptr,
+    EXPECT_EQ(XGBoosterPredictFromDense(handle, array.c_str(), config, nullptr,
                                         &shape, &dims, &result),
               0)
         << XGBGetLastError();
@@ -178,6 +187,91 @@ TEST(TreeEnsemble, RefusesWhatItCannotEvaluateExactly) {
       << error;
   EXPECT_TRUE(mlir::failed(TreeEnsemble::fromXGBoostJSON("{", &error)));
   EXPECT_NE(error.find("not valid JSON"), std::string::npos) << error;
+}
+
+/// The serialised booster as `blendBoosters` takes it.
+std::vector<std::string>
+serialised(std::initializer_list<const XGBoostBooster *> boosters) {
+  std::vector<std::string> members;
+  for (const XGBoostBooster *booster : boosters)
+    members.push_back(booster->json());
+  return members;
+}
+
+TEST(BoosterBlend, PredictsTheMeanOfItsMembers) {
+  XGBoostBooster deep("reg:squarederror", 30, 6),
+      shallow("reg:squarederror", 30, 2);
+  std::string error;
+  mlir::FailureOr<std::string> blend =
+      blendBoosters(serialised({&deep, &shallow}), &error);
+  ASSERT_TRUE(mlir::succeeded(blend)) << error;
+  mlir::FailureOr<OwnedBooster> loaded = loadXGBoost(
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(blend->data()),
+                              blend->size()),
+      &error);
+  ASSERT_TRUE(mlir::succeeded(loaded)) << error;
+  mlir::FailureOr<std::string> json =
+      saveXGBoost(loaded->get(), "json", &error);
+  ASSERT_TRUE(mlir::succeeded(json)) << error;
+  mlir::FailureOr<TreeEnsemble> ensemble =
+      TreeEnsemble::fromXGBoostJSON(*json, &error);
+  ASSERT_TRUE(mlir::succeeded(ensemble)) << error;
+  EXPECT_EQ(ensemble->getNumTrees(), 60u);
+  // Only what prediction reads is kept.
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(*json);
+  ASSERT_TRUE(static_cast<bool>(parsed)) << llvm::toString(parsed.takeError());
+  const llvm::json::Array *trees = parsed->getAsObject()
+                                       ->getObject("learner")
+                                       ->getObject("gradient_booster")
+                                       ->getObject("model")
+                                       ->getArray("trees");
+  ASSERT_TRUE(trees && trees->size() == 60u);
+  for (const llvm::json::Value &tree : *trees)
+    for (llvm::StringRef key : {"base_weights", "loss_changes", "sum_hessian"})
+      for (const llvm::json::Value &statistic :
+           *tree.getAsObject()->getArray(key))
+        EXPECT_EQ(statistic.getAsNumber(), 0.0) << key.str();
+
+  std::vector<float> rows = randomRows(203, 3);
+  std::vector<float> a = deep.predict(rows), b = shallow.predict(rows);
+  std::vector<float> fromXGBoost =
+      XGBoostBooster::predictWith(loaded->get(), rows);
+  std::vector<float> fromEnsemble(a.size());
+  ensemble->predict(rows, a.size(), fromEnsemble);
+  size_t differ = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    // The members' margins include the base score once each: their mean
+    // does too.
+    EXPECT_NEAR(fromEnsemble[i], 0.5f * (a[i] + b[i]), 1e-4f) << "row " << i;
+    differ += !sameBits(fromXGBoost[i], fromEnsemble[i]);
+  }
+  EXPECT_EQ(differ, 0u);
+
+  // One member is the member itself.
+  mlir::FailureOr<std::string> alone =
+      blendBoosters(serialised({&deep}), &error);
+  ASSERT_TRUE(mlir::succeeded(alone)) << error;
+  EXPECT_EQ(*alone, deep.json());
+}
+
+TEST(BoosterBlend, RefusesMembersThatDisagree) {
+  XGBoostBooster regression("reg:squarederror", 10, 3),
+      shorter("reg:squarederror", 8, 3), ranking("rank:pairwise", 10, 3);
+  std::string error;
+  EXPECT_TRUE(
+      mlir::failed(blendBoosters(serialised({&regression, &shorter}), &error)));
+  EXPECT_NE(error.find("booster 1 differs from booster 0"), std::string::npos)
+      << error;
+  EXPECT_NE(error.find("8 trees, 1 a round, against 10, 1"), std::string::npos)
+      << error;
+  EXPECT_TRUE(
+      mlir::failed(blendBoosters(serialised({&regression, &ranking}), &error)));
+  EXPECT_NE(error.find("booster 1 differs"), std::string::npos) << error;
+  EXPECT_TRUE(mlir::failed(
+      blendBoosters({regression.json(), "not a booster"}, &error)));
+  EXPECT_NE(error.find("booster 1: "), std::string::npos) << error;
+  EXPECT_TRUE(mlir::failed(blendBoosters({}, &error)));
+  EXPECT_NE(error.find("no boosters"), std::string::npos) << error;
 }
 
 } // namespace

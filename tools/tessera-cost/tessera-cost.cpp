@@ -209,11 +209,12 @@ static cl::opt<double>
                     cl::desc("Temperature of the ranking term, in log latency"),
                     cl::init(PairwiseTermOptions().temperature),
                     cl::sub(trainCmd));
-static cl::opt<double> topWeight(
+static cl::list<double> topWeights(
     "top-weight",
     cl::desc("Extra weight of the pairs whose faster kernel is its group's "
-             "best"),
-    cl::init(PairwiseTermOptions().topWeight), cl::sub(trainCmd));
+             "best; several (comma-separated) train one regressor each, "
+             "blended into the model's booster"),
+    cl::CommaSeparated, cl::sub(trainCmd));
 static cl::opt<unsigned> threads("threads", cl::desc("XGBoost threads"),
                                  cl::init(1), cl::sub(trainCmd));
 
@@ -448,9 +449,17 @@ static int runTrainCommand(int argc, char **argv) {
   options.ignoredFeatures.assign(ignoreFeatures.begin(), ignoreFeatures.end());
   options.minChildWeight = minChildWeight;
   options.colsample = colsample;
-  options.pairwise.weight = pairWeight;
-  options.pairwise.temperature = pairTemperature;
-  options.pairwise.topWeight = topWeight;
+  options.regressors.clear();
+  for (double weight :
+       topWeights.empty()
+           ? std::vector<double>{PairwiseTermOptions().topWeight}
+           : std::vector<double>(topWeights.begin(), topWeights.end())) {
+    PairwiseTermOptions terms;
+    terms.weight = pairWeight;
+    terms.temperature = pairTemperature;
+    terms.topWeight = weight;
+    options.regressors.push_back(terms);
+  }
   options.threads = threads;
   options.seed = seed;
   options.commands.push_back(commandLine(argc, argv));

@@ -42,9 +42,11 @@ struct TrainOptions {
   /// Regress ln(latency / roofline estimate) rather than ln(latency): the
   /// booster learns the schedule's effect relative to the problem's size.
   bool residual = true;
-  /// The regressor's ranking term (`PairwiseObjective.h`); weight 0 trains
-  /// it on the squared error alone.
-  PairwiseTermOptions pairwise;
+  /// The regressor's ranking term (`PairwiseObjective.h`; weight 0: the
+  /// squared error alone). Several terms train one regressor each, blended
+  /// into the model's booster (`XGBoostBooster.h`): it predicts the mean of
+  /// their log latencies, for the walk of all their trees.
+  std::vector<PairwiseTermOptions> regressors{PairwiseTermOptions()};
   unsigned threads = 1;
   unsigned seed = 0;
   /// A model for the dataset's CPU only (its target names the CPU; the
