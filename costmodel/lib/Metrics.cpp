@@ -25,6 +25,14 @@ tessera::cost::meanAbsolutePercentageError(llvm::ArrayRef<double> predicted,
   return count ? sum / count : 0;
 }
 
+double tessera::cost::median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  size_t n = values.size();
+  if (n == 0)
+    return 0;
+  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
 static int sign(double x) { return (x > 0) - (x < 0); }
 
 double tessera::cost::kendallTau(llvm::ArrayRef<double> a,

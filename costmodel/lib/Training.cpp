@@ -464,9 +464,7 @@ EvalSummary evaluatePredictions(const Dataset &dataset, ArrayRef<size_t> rows,
     summary.meanTop5 /= n;
     summary.top1AtLeast90 /= n;
     summary.top5AtLeast90 /= n;
-    std::sort(taus.begin(), taus.end());
-    summary.medianKendallTau =
-        n % 2 ? taus[n / 2] : 0.5 * (taus[n / 2 - 1] + taus[n / 2]);
+    summary.medianKendallTau = median(std::move(taus));
   }
   summary.mape =
       isLatency ? meanAbsolutePercentageError(allPredicted, allMeasured) : 0;

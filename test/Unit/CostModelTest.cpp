@@ -79,6 +79,13 @@ TEST(CostModelMetrics, TopKScoreAndMAPE) {
   EXPECT_NEAR(meanAbsolutePercentageError({110, 90}, {100, 100}), 0.1, 1e-12);
 }
 
+TEST(CostModelMetrics, Median) {
+  EXPECT_DOUBLE_EQ(median({3, 1, 2}), 2.0);
+  EXPECT_DOUBLE_EQ(median({4, 1, 3, 2}), 2.5);
+  EXPECT_DOUBLE_EQ(median({7}), 7.0);
+  EXPECT_DOUBLE_EQ(median({}), 0.0);
+}
+
 //===----------------------------------------------------------------------===//
 // The regressor's objective: squared error plus the within-group pair term
 //===----------------------------------------------------------------------===//

@@ -4,6 +4,7 @@
 
 #include "tessera/CostModel/Dataset.h"
 #include "tessera/CostModel/Features.h"
+#include "tessera/CostModel/Metrics.h"
 #include "tessera/CostModel/Schedule.h"
 #include "tessera/CostModel/Training.h"
 #include "tessera/InitAll.h"
@@ -83,14 +84,6 @@ struct MeasureResult {
 
 using KernelFn = void (*)(void *, void *, void *, void *, void *, void *,
                           void *, void *);
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  size_t n = values.size();
-  if (n == 0)
-    return 0;
-  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-}
 
 /// Summarises a kernel's samples. The label is the fastest sample: other
 /// processes only ever slow a kernel down, and on a shared machine the

@@ -10,7 +10,8 @@
 //   tessera-cost eval --model model.json data.csv
 //   tessera-cost predict [--model model.json] kernels.mlir
 //   tessera-cost features kernels.mlir
-//   tessera-cost bench-predict [--model model.json] [--candidates N]
+//   tessera-cost bench-predict [--model model.json] [--candidates N] [--batches
+//   N]
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +21,7 @@
 #include "tessera/CostModel/Dataset.h"
 #include "tessera/CostModel/Features.h"
 #include "tessera/CostModel/Kernels.h"
+#include "tessera/CostModel/Metrics.h"
 #include "tessera/CostModel/Training.h"
 #include "tessera/Dialect/Tessera/IR/Tessera.h"
 #include "tessera/InitAll.h"
@@ -247,6 +249,11 @@ static cl::opt<bool> analyticalOnly("analytical",
 static cl::opt<unsigned> candidates("candidates",
                                     cl::desc("Candidates per batch"),
                                     cl::init(1000), cl::sub(benchCmd));
+static cl::opt<unsigned>
+    batches("batches",
+            cl::desc("Timed batches per family, after an untimed one; the "
+                     "median is reported"),
+            cl::init(5), cl::sub(benchCmd));
 
 static std::string commandLine(int argc, char **argv) {
   std::string text;
@@ -873,6 +880,8 @@ static int runRefeatureCommand(MLIRContext &ctx) {
 }
 
 static int runBenchCommand(MLIRContext &ctx) {
+  if (batches == 0 || candidates == 0)
+    return fail("--batches and --candidates must be at least 1");
   // One group of each family, its schedules repeated to `candidates`.
   VariantOptions variantOptions;
   variantOptions.groupScale = 0.01;
@@ -888,8 +897,10 @@ static int runBenchCommand(MLIRContext &ctx) {
   std::unique_ptr<CostModel> model = selectModel(*empty, &error);
   if (!model)
     return fail(error);
-  llvm::outs() << "| family | candidates | us per candidate (describe + "
-                  "features + predict) |\n| --- | ---: | ---: |\n";
+  llvm::outs() << llvm::formatv(
+      "| family | candidates | us per candidate (describe + features + "
+      "predict; median of {0} batches) |\n| --- | ---: | ---: |\n",
+      batches);
   double total = 0;
   unsigned count = 0;
   for (size_t i = 0; i < variants.size();) {
@@ -915,14 +926,21 @@ static int runBenchCommand(MLIRContext &ctx) {
         configs.push_back(*config);
       }
     }
-    SmallVector<Prediction> predictions;
-    auto start = std::chrono::steady_clock::now();
-    if (failed(model->predictConfigs(op, configs, predictions, &error)))
-      return fail(error);
-    double us = std::chrono::duration<double, std::micro>(
-                    std::chrono::steady_clock::now() - start)
-                    .count() /
-                configs.size();
+    // A search asks the model again and again: the first batch warms the
+    // caches and allocations, the median of the rest is what a batch costs.
+    std::vector<double> times;
+    for (unsigned b = 0; b <= batches; ++b) {
+      SmallVector<Prediction> predictions;
+      auto start = std::chrono::steady_clock::now();
+      if (failed(model->predictConfigs(op, configs, predictions, &error)))
+        return fail(error);
+      if (b > 0)
+        times.push_back(std::chrono::duration<double, std::micro>(
+                            std::chrono::steady_clock::now() - start)
+                            .count() /
+                        configs.size());
+    }
+    double us = median(std::move(times));
     llvm::outs() << llvm::formatv("| {0} | {1} | {2:f2} |\n",
                                   variants[i].family, configs.size(), us);
     total += us;

@@ -2,7 +2,8 @@
 //
 // The metrics that tessera-cost eval reports (TenSet's set): MAPE of latency,
 // Kendall's tau and pairwise accuracy of the ranking, and the top-k score,
-// best measured latency / best measured latency among the model's k picks.
+// best measured latency / best measured latency among the model's k picks;
+// and the median the tools summarise samples with.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,8 +13,13 @@
 #include "llvm/ADT/ArrayRef.h"
 
 #include <cstddef>
+#include <vector>
 
 namespace tessera::cost {
+
+/// The median of `values` (the mean of the middle two of an even count); 0
+/// when there are none.
+double median(std::vector<double> values);
 
 /// Mean absolute percentage error of `predicted` against `measured`, as a
 /// fraction (0.1 = 10%). Entries with a non-positive measurement are skipped;
