@@ -10,8 +10,8 @@
 //   tessera-cost eval --model model.json data.csv
 //   tessera-cost predict [--model model.json] kernels.mlir
 //   tessera-cost features kernels.mlir
-//   tessera-cost bench-predict [--model model.json] [--candidates N] [--batches
-//   N]
+//   tessera-cost bench-predict [--model model.json] [--candidates N]
+//                              [--batches N]
 //
 //===----------------------------------------------------------------------===//
 
@@ -456,11 +456,11 @@ static int runTrainCommand(int argc, char **argv) {
   options.ignoredFeatures.assign(ignoreFeatures.begin(), ignoreFeatures.end());
   options.minChildWeight = minChildWeight;
   options.colsample = colsample;
+  std::vector<double> weights(topWeights.begin(), topWeights.end());
+  if (weights.empty())
+    weights.push_back(PairwiseTermOptions().topWeight);
   options.regressors.clear();
-  for (double weight :
-       topWeights.empty()
-           ? std::vector<double>{PairwiseTermOptions().topWeight}
-           : std::vector<double>(topWeights.begin(), topWeights.end())) {
+  for (double weight : weights) {
     PairwiseTermOptions terms;
     terms.weight = pairWeight;
     terms.temperature = pairTemperature;
