@@ -5,7 +5,6 @@
 #include "tessera/CostModel/Schedule.h"
 #include "tessera/CostModel/XGBoostBooster.h"
 
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/Compression.h"
@@ -145,9 +144,7 @@ Prediction CostModel::predict(const KernelDescription &kernel) {
 }
 
 FailureOr<Prediction> CostModel::predict(Operation *op, std::string *error) {
-  FailureOr<KernelDescription> kernel = isa<affine::AffineForOp>(op)
-                                            ? describeLoopNest(op, error)
-                                            : describeOperator(op, error);
+  FailureOr<KernelDescription> kernel = describeKernel(op, error);
   if (failed(kernel))
     return failure();
   return predict(*kernel);

@@ -7,6 +7,9 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -203,10 +206,24 @@ static int64_t elementBytes(Type type) {
   return 8;
 }
 
-/// Counts the scalar operations of one iteration of a body.
-static void countBodyOps(Block &block, BodyOpCounts &counts) {
+/// Whether `op` is a load or store that the loop-nest extractor reads as an
+/// access.
+static bool isNestAccess(Operation *op) {
+  return isa<affine::AffineReadOpInterface, affine::AffineWriteOpInterface,
+             memref::LoadOp, memref::StoreOp, vector::LoadOp, vector::StoreOp>(
+      op);
+}
+
+/// Counts the scalar operations of one iteration of a body. In a loop nest
+/// (`addressArithmetic`), integer arithmetic on `index` values computes
+/// addresses, which the access functions already describe: not counted.
+static void countBodyOps(Block &block, BodyOpCounts &counts,
+                         bool addressArithmetic = false) {
   for (Operation &op : block) {
     if (op.hasTrait<OpTrait::IsTerminator>() || op.getNumRegions() > 0)
+      continue;
+    if (addressArithmetic && op.getNumResults() == 1 &&
+        op.getResult(0).getType().isIndex())
       continue;
     StringRef name = op.getName().getStringRef();
     StringRef dialect = op.getName().getDialectNamespace();
@@ -222,9 +239,8 @@ static void countBodyOps(Block &block, BodyOpCounts &counts) {
       continue;
     }
     if (dialect != "arith") {
-      if (!isa<affine::AffineReadOpInterface, affine::AffineWriteOpInterface>(
-              op) &&
-          name != "affine.apply" && name != "linalg.index")
+      if (!isNestAccess(&op) && name != "affine.apply" &&
+          name != "linalg.index")
         counts.other += 1;
       continue;
     }
@@ -418,6 +434,33 @@ LogicalResult setSchedule(KernelDescription &d,
   return success();
 }
 
+namespace {
+/// One loop of a nest the extractor describes: an affine.for or an scf.for.
+struct NestLoop {
+  Operation *op = nullptr;
+  Value inductionVar;
+  Block *body = nullptr;
+};
+} // namespace
+
+static std::optional<NestLoop> asNestLoop(Operation *op) {
+  if (auto loop = dyn_cast<affine::AffineForOp>(op))
+    return NestLoop{op, loop.getInductionVar(), loop.getBody()};
+  if (auto loop = dyn_cast<scf::ForOp>(op))
+    return NestLoop{op, loop.getInductionVar(), loop.getBody()};
+  return std::nullopt;
+}
+
+bool isOutermostLoop(Operation *op) {
+  return asNestLoop(op) && !op->getParentOfType<affine::AffineForOp>() &&
+         !op->getParentOfType<scf::ForOp>();
+}
+
+FailureOr<KernelDescription> describeKernel(Operation *op, std::string *error) {
+  return asNestLoop(op) ? describeLoopNest(op, error)
+                        : describeOperator(op, error);
+}
+
 FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
                                               std::string *error) {
   auto fail = [&](const Twine &message) -> FailureOr<KernelDescription> {
@@ -425,25 +468,30 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
       *error = message.str();
     return failure();
   };
-  auto root = dyn_cast<affine::AffineForOp>(outermost);
+  std::optional<NestLoop> root = asNestLoop(outermost);
   if (!root)
-    return fail(llvm::formatv("'{0}' is not an affine.for loop nest",
+    return fail(llvm::formatv("'{0}' is not an affine.for or scf.for loop nest",
                               outermost->getName().getStringRef()));
 
   // The loops of the nest, outermost first: one child loop per loop.
-  SmallVector<affine::AffineForOp> loops;
-  for (affine::AffineForOp loop = root; loop;) {
-    loops.push_back(loop);
-    affine::AffineForOp child;
-    for (Operation &op : *loop.getBody()) {
-      if (auto inner = dyn_cast<affine::AffineForOp>(op)) {
+  SmallVector<NestLoop> loops;
+  for (std::optional<NestLoop> loop = root; loop;) {
+    if (auto forOp = dyn_cast<scf::ForOp>(loop->op);
+        forOp && forOp.getNumRegionIterArgs() > 0)
+      return fail("an scf.for of the nest carries values (iter_args); the "
+                  "cost model describes nests that accumulate in memory");
+    loops.push_back(*loop);
+    std::optional<NestLoop> child;
+    for (Operation &op : *loop->body) {
+      if (std::optional<NestLoop> inner = asNestLoop(&op)) {
         if (child)
           return fail("the loop nest has sibling loops; the cost model "
                       "describes one nest with one loop per level");
         child = inner;
       } else if (op.getNumRegions() > 0) {
         return fail(llvm::formatv("the loop nest contains '{0}'; the cost "
-                                  "model describes affine.for nests only",
+                                  "model describes affine.for and scf.for "
+                                  "nests only",
                                   op.getName().getStringRef()));
       }
     }
@@ -452,7 +500,7 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
   unsigned numLoops = loops.size();
   llvm::DenseMap<Value, unsigned> loopOfIV;
   for (auto [q, loop] : llvm::enumerate(loops))
-    loopOfIV[loop.getInductionVar()] = q;
+    loopOfIV[loop.inductionVar] = q;
 
   KernelDescription d;
   d.kind = OpKind::Other;
@@ -460,13 +508,14 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
   SmallVector<SmallVector<int64_t>> ivCounters(numLoops,
                                                SmallVector<int64_t>(numLoops));
   SmallVector<int64_t> ivConstant(numLoops, 0);
-  // Expresses an affine map result over operands (outer IVs or constants)
-  // as counters; false if not linear in known values.
-  std::function<bool(AffineMap, ValueRange, unsigned,
-                     SmallVectorImpl<int64_t> &, int64_t &)>
-      expand = [&](AffineMap map, ValueRange operands, unsigned result,
-                   SmallVectorImpl<int64_t> &counters,
-                   int64_t &constant) -> bool {
+  // A value (an index) as a linear function of the loop counters: induction
+  // variables, constants, affine.apply, and integer +, - and * by a
+  // constant; false if it is not linear in known values.
+  std::function<bool(Value, SmallVectorImpl<int64_t> &, int64_t &)> linearValue;
+  // An affine map result over operands, likewise.
+  auto expand = [&](AffineMap map, ValueRange operands, unsigned result,
+                    SmallVectorImpl<int64_t> &counters,
+                    int64_t &constant) -> bool {
     SmallVector<int64_t> coefficients;
     unsigned numInputs = map.getNumInputs();
     // Symbols are treated as dimensions after the map's dims.
@@ -484,49 +533,102 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
     for (auto [i, operand] : llvm::enumerate(operands)) {
       if (coefficients[i] == 0)
         continue;
-      auto it = loopOfIV.find(operand);
-      if (it != loopOfIV.end()) {
-        for (unsigned p = 0; p < numLoops; ++p)
-          counters[p] += coefficients[i] * ivCounters[it->second][p];
-        constant += coefficients[i] * ivConstant[it->second];
-        continue;
-      }
-      APInt value;
-      if (matchPattern(operand, m_ConstantInt(&value))) {
-        constant += coefficients[i] * value.getSExtValue();
-        continue;
-      }
-      if (auto apply = operand.getDefiningOp<affine::AffineApplyOp>()) {
-        SmallVector<int64_t> inner;
-        int64_t innerConstant;
-        if (!expand(apply.getAffineMap(), apply.getMapOperands(), 0, inner,
-                    innerConstant))
-          return false;
-        for (unsigned p = 0; p < numLoops; ++p)
-          counters[p] += coefficients[i] * inner[p];
-        constant += coefficients[i] * innerConstant;
-        continue;
-      }
-      return false;
+      SmallVector<int64_t> inner;
+      int64_t innerConstant;
+      if (!linearValue(operand, inner, innerConstant))
+        return false;
+      for (unsigned p = 0; p < numLoops; ++p)
+        counters[p] += coefficients[i] * inner[p];
+      constant += coefficients[i] * innerConstant;
     }
+    return true;
+  };
+  linearValue = [&](Value value, SmallVectorImpl<int64_t> &counters,
+                    int64_t &constant) -> bool {
+    counters.assign(numLoops, 0);
+    constant = 0;
+    if (auto it = loopOfIV.find(value); it != loopOfIV.end()) {
+      counters.assign(ivCounters[it->second]);
+      constant = ivConstant[it->second];
+      return true;
+    }
+    APInt integer;
+    if (matchPattern(value, m_ConstantInt(&integer))) {
+      constant = integer.getSExtValue();
+      return true;
+    }
+    Operation *def = value.getDefiningOp();
+    if (!def)
+      return false;
+    if (auto apply = dyn_cast<affine::AffineApplyOp>(def))
+      return expand(apply.getAffineMap(), apply.getMapOperands(), 0, counters,
+                    constant);
+    if (isa<arith::IndexCastOp, arith::IndexCastUIOp>(def))
+      return linearValue(def->getOperand(0), counters, constant);
+    if (!isa<arith::AddIOp, arith::SubIOp, arith::MulIOp>(def))
+      return false;
+    SmallVector<int64_t> lhs, rhs;
+    int64_t lhsConstant, rhsConstant;
+    if (!linearValue(def->getOperand(0), lhs, lhsConstant) ||
+        !linearValue(def->getOperand(1), rhs, rhsConstant))
+      return false;
+    auto isConstant = [](ArrayRef<int64_t> c) {
+      return llvm::all_of(c, [](int64_t x) { return x == 0; });
+    };
+    if (isa<arith::MulIOp>(def)) {
+      // Linear when one side is a constant.
+      if (!isConstant(lhs) && !isConstant(rhs))
+        return false;
+      for (unsigned p = 0; p < numLoops; ++p)
+        counters[p] = lhs[p] * rhsConstant + rhs[p] * lhsConstant;
+      constant = lhsConstant * rhsConstant;
+      return true;
+    }
+    int64_t sign = isa<arith::SubIOp>(def) ? -1 : 1;
+    for (unsigned p = 0; p < numLoops; ++p)
+      counters[p] = lhs[p] + sign * rhs[p];
+    constant = lhsConstant + sign * rhsConstant;
     return true;
   };
 
   for (auto [q, loop] : llvm::enumerate(loops)) {
-    std::optional<uint64_t> trip = affine::getConstantTripCount(loop);
-    if (!trip || *trip == 0)
-      return fail("a loop of the nest has no constant positive trip count");
-    AffineMap lower = loop.getLowerBoundMap();
-    if (lower.getNumResults() != 1)
-      return fail("a loop of the nest has a max/min lower bound");
     SmallVector<int64_t> counters;
-    int64_t constant;
-    if (!expand(lower, loop.getLowerBoundOperands(), 0, counters, constant))
-      return fail("a loop bound of the nest is not linear in outer loops");
-    counters[q] += loop.getStepAsInt();
+    int64_t constant = 0, step = 0;
+    uint64_t trip = 0;
+    if (auto affineFor = dyn_cast<affine::AffineForOp>(loop.op)) {
+      std::optional<uint64_t> tripCount =
+          affine::getConstantTripCount(affineFor);
+      if (!tripCount || *tripCount == 0)
+        return fail("a loop of the nest has no constant positive trip count");
+      trip = *tripCount;
+      AffineMap lower = affineFor.getLowerBoundMap();
+      if (lower.getNumResults() != 1)
+        return fail("a loop of the nest has a max/min lower bound");
+      if (!expand(lower, affineFor.getLowerBoundOperands(), 0, counters,
+                  constant))
+        return fail("a loop bound of the nest is not linear in outer loops");
+      step = affineFor.getStepAsInt();
+    } else {
+      auto scfFor = cast<scf::ForOp>(loop.op);
+      std::optional<int64_t> constantStep =
+          getConstantIntValue(scfFor.getStep());
+      SmallVector<int64_t> upper;
+      int64_t upperConstant;
+      if (!constantStep || *constantStep <= 0)
+        return fail("an scf.for of the nest has no constant positive step");
+      if (!linearValue(scfFor.getLowerBound(), counters, constant) ||
+          !linearValue(scfFor.getUpperBound(), upper, upperConstant))
+        return fail("a loop bound of the nest is not linear in outer loops");
+      // The trip count is constant when the bounds move together.
+      if (upper != counters || upperConstant <= constant)
+        return fail("a loop of the nest has no constant positive trip count");
+      step = *constantStep;
+      trip = (upperConstant - constant + step - 1) / step;
+    }
+    counters[q] += step;
     ivCounters[q] = counters;
     ivConstant[q] = constant;
-    d.domain.push_back(*trip);
+    d.domain.push_back(trip);
   }
 
   // Accesses, grouped by memref.
@@ -535,8 +637,9 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
   int64_t vectorWidth = 1;
   SmallVector<SmallVector<bool>> writeInvariant; // per loop: a write ignores it
   d.isReduction.assign(numLoops, false);
-  WalkResult walk = root->walk([&](Operation *op) -> WalkResult {
+  WalkResult walk = root->op->walk([&](Operation *op) -> WalkResult {
     Value memref;
+    // Affine accesses: a map over operands; the others: one index each.
     AffineMap map;
     SmallVector<Value> operands;
     bool write = false;
@@ -552,12 +655,29 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
       operands = llvm::to_vector(writeOp.getMapOperands());
       accessType = writeOp.getValueToStore().getType();
       write = true;
+    } else if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      memref = load.getMemRef();
+      operands = llvm::to_vector(load.getIndices());
+      accessType = load.getType();
+    } else if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      memref = store.getMemRef();
+      operands = llvm::to_vector(store.getIndices());
+      accessType = store.getValueToStore().getType();
+      write = true;
+    } else if (auto load = dyn_cast<vector::LoadOp>(op)) {
+      memref = load.getBase();
+      operands = llvm::to_vector(load.getIndices());
+      accessType = load.getVectorType();
+    } else if (auto store = dyn_cast<vector::StoreOp>(op)) {
+      memref = store.getBase();
+      operands = llvm::to_vector(store.getIndices());
+      accessType = store.getVectorType();
+      write = true;
     } else if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
                isMemoryEffectFree(op)) {
       return WalkResult::advance();
     } else {
-      // memref.load/store, vector transfers, copies, calls: accesses the
-      // features cannot see.
+      // Vector transfers, copies, calls: accesses the features cannot see.
       return WalkResult::interrupt();
     }
     auto type = dyn_cast<MemRefType>(memref.getType());
@@ -572,10 +692,12 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
     access.elementBytes = elementBytes(type);
     access.isRead = !write;
     access.isWrite = write;
-    for (unsigned r = 0; r < map.getNumResults(); ++r) {
+    unsigned rank = map ? map.getNumResults() : operands.size();
+    for (unsigned r = 0; r < rank; ++r) {
       SmallVector<int64_t> counters;
       int64_t constant;
-      if (!expand(map, operands, r, counters, constant))
+      if (map ? !expand(map, operands, r, counters, constant)
+              : !linearValue(operands[r], counters, constant))
         return WalkResult::interrupt();
       access.coefficients.push_back(counters);
       access.offsets.push_back(constant);
@@ -585,7 +707,7 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
       // Loops around the write that the written element does not depend on
       // carry a reduction.
       for (unsigned q = 0; q < numLoops; ++q) {
-        if (!loops[q]->isAncestor(op))
+        if (!loops[q].op->isAncestor(op))
           continue;
         bool depends = llvm::any_of(access.coefficients,
                                     [&](auto &row) { return row[q] != 0; });
@@ -599,18 +721,19 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
     return WalkResult::advance();
   });
   if (walk.wasInterrupted())
-    return fail("the loop nest has an access that is not an affine "
-                "load/store of a static memref with linear indices (or an "
-                "operation with other memory effects)");
+    return fail("the loop nest has an access that is not a load or store "
+                "(affine, memref or vector) of a static memref with indices "
+                "linear in its loops (or an operation with other memory "
+                "effects)");
   for (auto &[memref, id] : bufferIds) {
     if (isWritten.lookup(memref))
       ++d.numOutputs;
     if (isReadBuf.lookup(memref) && !isWritten.lookup(memref))
       ++d.numInputs;
   }
-  countBodyOps(*loops.back().getBody(), d.body);
+  countBodyOps(*loops.back().body, d.body, /*addressArithmetic=*/true);
   d.kind = classifyStructure(d);
-  tokenizeOperation(root, d.opTokens);
+  tokenizeOperation(root->op, d.opTokens);
 
   // The nest is its own schedule: loop q iterates over dimension q.
   ScheduledNest nest;

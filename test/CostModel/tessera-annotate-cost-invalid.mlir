@@ -15,6 +15,8 @@
 // SCHEMA: error: tessera-annotate-cost: model file '{{.*}}schema.json': trained on feature schema v3 (0123456789abcdef); this build computes schema v3
 // UNKNOWN: warning: tessera-annotate-cost: not annotated: 'linalg.copy' has a dynamic or empty iteration domain
 // UNKNOWN: warning: tessera-annotate-cost: not annotated: 'linalg.fill' has no loops (0-d operands)
+// UNKNOWN: warning: tessera-annotate-cost: not annotated: a loop bound of the nest is not linear in outer loops
+// UNKNOWN: warning: tessera-annotate-cost: not annotated: the loop nest contains 'scf.if'
 // UNKNOWN: linalg.copy ins
 // UNKNOWN: linalg.fill ins
 // UNKNOWN-NOT: tessera.cost
@@ -29,5 +31,28 @@ func.func @dynamic(%a: memref<?x4xf32>, %b: memref<?x4xf32>) {
 func.func @scalar(%acc: memref<f32>) {
   %zero = arith.constant 0.0 : f32
   linalg.fill ins(%zero : f32) outs(%acc : memref<f32>)
+  return
+}
+
+func.func @scf_dynamic(%a: memref<64xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  scf.for %i = %c0 to %n step %c1 {
+    memref.store %zero, %a[%i] : memref<64xf32>
+  }
+  return
+}
+
+func.func @scf_branch(%a: memref<64xf32>, %flag: i1) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  scf.for %i = %c0 to %c64 step %c1 {
+    scf.if %flag {
+      memref.store %zero, %a[%i] : memref<64xf32>
+    }
+  }
   return
 }

@@ -46,3 +46,28 @@ func.func @transpose(%a: memref<64x64xf32>, %b: memref<64x64xf32>) {
   }
   return
 }
+
+// -----
+
+// An scf loop nest (memref loads and stores at indices computed with arith):
+// the outermost loop is annotated.
+// CHECK-LABEL: func.func @scf_reverse
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: } {tessera.cost = #tessera.cost<latency_us = {{[0-9.e+-]+}}, source = "xgb-cpu-x86_64-v5">}
+// NONESTS-LABEL: func.func @scf_reverse
+// NONESTS-NOT: tessera.cost
+func.func @scf_reverse(%a: memref<64x64xf32>, %b: memref<64x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c63 = arith.constant 63 : index
+  %c64 = arith.constant 64 : index
+  scf.for %i = %c0 to %c64 step %c1 {
+    scf.for %j = %c0 to %c64 step %c1 {
+      %r = arith.subi %c63, %j : index
+      %v = memref.load %a[%i, %r] : memref<64x64xf32>
+      memref.store %v, %b[%i, %j] : memref<64x64xf32>
+    }
+  }
+  return
+}

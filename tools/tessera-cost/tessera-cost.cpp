@@ -26,7 +26,6 @@
 #include "tessera/Dialect/Tessera/IR/Tessera.h"
 #include "tessera/InitAll.h"
 
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -704,13 +703,11 @@ parseInput(MLIRContext &ctx, llvm::SourceMgr &sourceMgr, StringRef path) {
   return parseSourceFile<ModuleOp>(sourceMgr, &ctx);
 }
 
-/// The kernels of a module: linalg operators and outermost affine loops.
+/// The kernels of a module: linalg operators and outermost loops.
 static SmallVector<Operation *> collectKernels(ModuleOp module) {
   SmallVector<Operation *> kernels;
   module->walk([&](Operation *op) {
-    if (isa<linalg::LinalgOp>(op) ||
-        (isa<affine::AffineForOp>(op) &&
-         !op->getParentOfType<affine::AffineForOp>()))
+    if (isa<linalg::LinalgOp>(op) || isOutermostLoop(op))
       kernels.push_back(op);
   });
   return kernels;
@@ -798,9 +795,7 @@ static int runFeaturesCommand(MLIRContext &ctx) {
   ArrayRef<std::string> names = FeatureSchema::names();
   for (Operation *op : collectKernels(*module)) {
     std::string error;
-    FailureOr<KernelDescription> kernel = isa<affine::AffineForOp>(op)
-                                              ? describeLoopNest(op, &error)
-                                              : describeOperator(op, &error);
+    FailureOr<KernelDescription> kernel = describeKernel(op, &error);
     if (failed(kernel)) {
       op->emitError("cost model: ") << error;
       status = 1;

@@ -2,7 +2,7 @@
 //
 // tessera-annotate-cost: asks the cost model for the latency of every tensor
 // operator (linalg, with its #tessera.kernel_config or the default schedule)
-// and every outermost affine loop nest, and records it as
+// and every outermost affine.for or scf.for loop nest, and records it as
 // `tessera.cost = #tessera.cost<latency_us = ..., source = "...">` for the
 // passes that follow (placement, memory scheduling, tuning).
 //
@@ -11,7 +11,6 @@
 #include "tessera/CostModel/CostModel.h"
 #include "tessera/Transforms/Passes.h"
 
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "llvm/ADT/APFloat.h"
 
 #include <cmath>
@@ -68,14 +67,12 @@ struct AnnotateCostPass
     SmallVector<Operation *> ops;
     std::vector<cost::KernelDescription> kernels;
     module.walk([&](Operation *op) {
-      bool isNest = isa<affine::AffineForOp>(op) &&
-                    !op->getParentOfType<affine::AffineForOp>();
-      if (!isa<linalg::LinalgOp>(op) && !(loopNests && isNest))
+      if (!isa<linalg::LinalgOp>(op) &&
+          !(loopNests && cost::isOutermostLoop(op)))
         return;
       std::string error;
       FailureOr<cost::KernelDescription> kernel =
-          isNest ? cost::describeLoopNest(op, &error)
-                 : cost::describeOperator(op, &error);
+          cost::describeKernel(op, &error);
       if (failed(kernel)) {
         op->emitWarning("tessera-annotate-cost: not annotated: ") << error;
         ++numUnknown;

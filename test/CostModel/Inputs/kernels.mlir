@@ -24,4 +24,16 @@ module {
     }
     return
   }
+  func.func @scf_nest(%a: memref<64x64xf32>, %b: memref<64x64xf32>) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c64 = arith.constant 64 : index
+    scf.for %i = %c0 to %c64 step %c1 {
+      scf.for %j = %c0 to %c64 step %c1 {
+        %v = memref.load %a[%j, %i] : memref<64x64xf32>
+        memref.store %v, %b[%i, %j] : memref<64x64xf32>
+      }
+    }
+    return
+  }
 }

@@ -98,13 +98,24 @@ struct KernelDescription {
 mlir::FailureOr<KernelDescription> describeOperator(mlir::Operation *op,
                                                     std::string *error);
 
-/// Describes an affine loop nest rooted at `outermost` (an affine.for with
-/// constant trip counts, linear bounds and affine loads/stores). Each loop is
+/// Describes a loop nest rooted at `outermost`: affine.for and scf.for loops
+/// (one per level) with constant trip counts and bounds linear in the outer
+/// loops, whose accesses are loads and stores (affine, memref or vector) of
+/// static memrefs at indices linear in the loops (induction variables,
+/// constants, affine.apply, integer +, - and * by a constant). Each loop is
 /// one domain dimension; the nest is its own schedule (tile structure shows
 /// as loops whose counters combine in the access functions). Fails with a
 /// message for a nest it does not know.
 mlir::FailureOr<KernelDescription> describeLoopNest(mlir::Operation *outermost,
                                                     std::string *error);
+
+/// Whether `op` is the outermost loop of a nest (an affine.for or scf.for
+/// inside no other), which describeLoopNest takes.
+bool isOutermostLoop(mlir::Operation *op);
+
+/// describeLoopNest for a loop, describeOperator for anything else.
+mlir::FailureOr<KernelDescription> describeKernel(mlir::Operation *op,
+                                                  std::string *error);
 
 /// Sets the schedule of a description of an operator to `config` (its
 /// scheduled nest and schedule tokens). Fails when the configuration does not

@@ -226,7 +226,8 @@ def TesseraAnnotateCostPass : Pass<"tessera-annotate-cost", "::mlir::ModuleOp"> 
   let description = [{
     Asks the cost model (costmodel/, `docs/cost-model.md`) for the latency of
     every linalg operator, under its `#tessera.kernel_config` or the default
-    configuration, and of every outermost `affine.for` nest, and records it
+    configuration, and of every outermost `affine.for` or `scf.for` nest,
+    and records it
     as `tessera.cost`: the latency of the code the configuration compiles to
     (`tessera-apply-kernel-config`), which for an operator without one or a
     loop nest is scalar code, while the pipeline lowers those with LLVM's
@@ -236,8 +237,8 @@ def TesseraAnnotateCostPass : Pass<"tessera-annotate-cost", "::mlir::ModuleOp"> 
     file fits the target, the analytical (roofline) model answers and the
     pass warns. A kernel of an operator kind the learned model was not
     trained on gets the analytical prediction, with a warning; a kernel the
-    feature extractor does not know (dynamic shapes, non-affine accesses)
-    gets no attribute, with a warning.
+    feature extractor does not know (dynamic shapes, accesses not linear in
+    the loops) gets no attribute, with a warning.
 
     Before:
     ```mlir
@@ -257,7 +258,7 @@ def TesseraAnnotateCostPass : Pass<"tessera-annotate-cost", "::mlir::ModuleOp"> 
     Option<"analytical", "analytical", "bool", /*default=*/"false",
            "Use the analytical (roofline) model">,
     Option<"loopNests", "loop-nests", "bool", /*default=*/"true",
-           "Also annotate outermost affine.for loop nests">
+           "Also annotate outermost affine.for and scf.for loop nests">
   ];
   let dependentDialects = ["::mlir::tessera::TesseraDialect"];
   let statistics = [
