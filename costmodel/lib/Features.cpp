@@ -512,6 +512,11 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
   // variables, constants, affine.apply, and integer +, - and * by a
   // constant; false if it is not linear in known values.
   std::function<bool(Value, SmallVectorImpl<int64_t> &, int64_t &)> linearValue;
+  // The same for the result of an operation (arith, affine.apply).
+  std::function<bool(Operation *, SmallVectorImpl<int64_t> &, int64_t &)>
+      linearOfOp;
+  llvm::DenseMap<Value, std::optional<std::pair<SmallVector<int64_t>, int64_t>>>
+      linearOfValue;
   // An affine map result over operands, likewise.
   auto expand = [&](AffineMap map, ValueRange operands, unsigned result,
                     SmallVectorImpl<int64_t> &counters,
@@ -560,6 +565,26 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
     Operation *def = value.getDefiningOp();
     if (!def)
       return false;
+    // Each computed value once: indices share subexpressions.
+    if (auto it = linearOfValue.find(value); it != linearOfValue.end()) {
+      if (!it->second)
+        return false;
+      counters.assign(it->second->first);
+      constant = it->second->second;
+      return true;
+    }
+    bool linear = linearOfOp(def, counters, constant);
+    linearOfValue[value] =
+        linear ? std::optional(std::make_pair(
+                     SmallVector<int64_t>(counters.begin(), counters.end()),
+                     constant))
+               : std::nullopt;
+    return linear;
+  };
+  linearOfOp = [&](Operation *def, SmallVectorImpl<int64_t> &counters,
+                   int64_t &constant) -> bool {
+    counters.assign(numLoops, 0);
+    constant = 0;
     if (auto apply = dyn_cast<affine::AffineApplyOp>(def))
       return expand(apply.getAffineMap(), apply.getMapOperands(), 0, counters,
                     constant);
