@@ -19,6 +19,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/bit.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -443,6 +444,15 @@ struct NestLoop {
 };
 } // namespace
 
+/// a * x + b * y into `result`; false on overflow (no index of a static
+/// memref is that large).
+static bool linearCombine(int64_t a, int64_t x, int64_t b, int64_t y,
+                          int64_t &result) {
+  int64_t ax, by;
+  return !llvm::MulOverflow(a, x, ax) && !llvm::MulOverflow(b, y, by) &&
+         !llvm::AddOverflow(ax, by, result);
+}
+
 static std::optional<NestLoop> asNestLoop(Operation *op) {
   if (auto loop = dyn_cast<affine::AffineForOp>(op))
     return NestLoop{op, loop.getInductionVar(), loop.getBody()};
@@ -543,8 +553,11 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
       if (!linearValue(operand, inner, innerConstant))
         return false;
       for (unsigned p = 0; p < numLoops; ++p)
-        counters[p] += coefficients[i] * inner[p];
-      constant += coefficients[i] * innerConstant;
+        if (!linearCombine(1, counters[p], coefficients[i], inner[p],
+                           counters[p]))
+          return false;
+      if (!linearCombine(1, constant, coefficients[i], innerConstant, constant))
+        return false;
     }
     return true;
   };
@@ -605,15 +618,16 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
       if (!isConstant(lhs) && !isConstant(rhs))
         return false;
       for (unsigned p = 0; p < numLoops; ++p)
-        counters[p] = lhs[p] * rhsConstant + rhs[p] * lhsConstant;
-      constant = lhsConstant * rhsConstant;
-      return true;
+        if (!linearCombine(lhs[p], rhsConstant, rhs[p], lhsConstant,
+                           counters[p]))
+          return false;
+      return linearCombine(lhsConstant, rhsConstant, 0, 0, constant);
     }
     int64_t sign = isa<arith::SubIOp>(def) ? -1 : 1;
     for (unsigned p = 0; p < numLoops; ++p)
-      counters[p] = lhs[p] + sign * rhs[p];
-    constant = lhsConstant + sign * rhsConstant;
-    return true;
+      if (!linearCombine(1, lhs[p], sign, rhs[p], counters[p]))
+        return false;
+    return linearCombine(1, lhsConstant, sign, rhsConstant, constant);
   };
 
   for (auto [q, loop] : llvm::enumerate(loops)) {

@@ -624,6 +624,36 @@ func.func @triangle(%a: memref<64xf32>) {
       << error;
 }
 
+TEST_F(CostModelIR, OverflowingIndexIsNotLinear) {
+  // An index doubled 70 times: its coefficient does not fit in 64 bits (and
+  // each of the shared halves is visited once).
+  std::string text = R"mlir(
+func.func @doubling(%a: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  scf.for %i = %c0 to %c64 step %c1 {
+    %x0 = arith.addi %i, %c0 : index
+)mlir";
+  for (int k = 0; k < 70; ++k)
+    text +=
+        llvm::formatv("    %x{0} = arith.addi %x{1}, %x{1} : index\n", k + 1, k)
+            .str();
+  text += R"mlir(
+    memref.store %zero, %a[%x70] : memref<64xf32>
+  }
+  return
+}
+)mlir";
+  OwningOpRef<ModuleOp> module = parse(text);
+  ASSERT_TRUE(module);
+  std::string error;
+  EXPECT_TRUE(failed(describeLoopNest(first<scf::ForOp>(*module), &error)));
+  EXPECT_NE(error.find("indices linear in its loops"), std::string::npos)
+      << error;
+}
+
 TEST_F(CostModelIR, TiledLoopNestCountersCombine) {
   // i = 16 * ii + i', the access A[i] depends on both loops.
   OwningOpRef<ModuleOp> module = parse(R"mlir(
