@@ -164,8 +164,18 @@ static void tokenizeOperation(Operation *op,
 // Descriptions
 //===----------------------------------------------------------------------===//
 
+/// a * x + b * y into `result`; false on overflow (no index of a static
+/// memref is that large).
+static bool linearCombine(int64_t a, int64_t x, int64_t b, int64_t y,
+                          int64_t &result) {
+  int64_t ax, by;
+  return !llvm::MulOverflow(a, x, ax) && !llvm::MulOverflow(b, y, by) &&
+         !llvm::AddOverflow(ax, by, result);
+}
+
 /// Linear coefficients of `expr` over `numDims` dimensions (symbols are not
-/// supported). Returns false for a non-linear expression.
+/// supported). Returns false for a non-linear expression (or one whose
+/// coefficients overflow).
 static bool linearize(AffineExpr expr, unsigned numDims,
                       SmallVectorImpl<int64_t> &coefficients,
                       int64_t &constant) {
@@ -173,24 +183,24 @@ static bool linearize(AffineExpr expr, unsigned numDims,
   constant = 0;
   std::function<bool(AffineExpr, int64_t)> visit = [&](AffineExpr e,
                                                        int64_t scale) -> bool {
-    if (auto dim = dyn_cast<AffineDimExpr>(e)) {
-      coefficients[dim.getPosition()] += scale;
-      return true;
-    }
-    if (auto cst = dyn_cast<AffineConstantExpr>(e)) {
-      constant += scale * cst.getValue();
-      return true;
-    }
+    if (auto dim = dyn_cast<AffineDimExpr>(e))
+      return linearCombine(1, coefficients[dim.getPosition()], 1, scale,
+                           coefficients[dim.getPosition()]);
+    if (auto cst = dyn_cast<AffineConstantExpr>(e))
+      return linearCombine(1, constant, scale, cst.getValue(), constant);
     auto binary = dyn_cast<AffineBinaryOpExpr>(e);
     if (!binary)
       return false;
     if (e.getKind() == AffineExprKind::Add)
       return visit(binary.getLHS(), scale) && visit(binary.getRHS(), scale);
     if (e.getKind() == AffineExprKind::Mul) {
-      if (auto c = dyn_cast<AffineConstantExpr>(binary.getRHS()))
-        return visit(binary.getLHS(), scale * c.getValue());
-      if (auto c = dyn_cast<AffineConstantExpr>(binary.getLHS()))
-        return visit(binary.getRHS(), scale * c.getValue());
+      auto lhs = dyn_cast<AffineConstantExpr>(binary.getLHS());
+      auto rhs = dyn_cast<AffineConstantExpr>(binary.getRHS());
+      int64_t product;
+      if (rhs && !llvm::MulOverflow(scale, rhs.getValue(), product))
+        return visit(binary.getLHS(), product);
+      if (lhs && !llvm::MulOverflow(scale, lhs.getValue(), product))
+        return visit(binary.getRHS(), product);
     }
     return false;
   };
@@ -215,16 +225,16 @@ static bool isNestAccess(Operation *op) {
       op);
 }
 
-/// Counts the scalar operations of one iteration of a body. In a loop nest
-/// (`addressArithmetic`), integer arithmetic on `index` values computes
-/// addresses, which the access functions already describe: not counted.
-static void countBodyOps(Block &block, BodyOpCounts &counts,
-                         bool addressArithmetic = false) {
+/// Counts the scalar operations of one iteration of a body, but for those
+/// `isAddress` names (in a loop nest, the integer arithmetic that computes
+/// the indices, which the access functions already describe).
+static void
+countBodyOps(Block &block, BodyOpCounts &counts,
+             llvm::function_ref<bool(Operation *)> isAddress = nullptr) {
   for (Operation &op : block) {
     if (op.hasTrait<OpTrait::IsTerminator>() || op.getNumRegions() > 0)
       continue;
-    if (addressArithmetic && op.getNumResults() == 1 &&
-        op.getResult(0).getType().isIndex())
+    if (isAddress && isAddress(&op))
       continue;
     StringRef name = op.getName().getStringRef();
     StringRef dialect = op.getName().getDialectNamespace();
@@ -444,15 +454,6 @@ struct NestLoop {
 };
 } // namespace
 
-/// a * x + b * y into `result`; false on overflow (no index of a static
-/// memref is that large).
-static bool linearCombine(int64_t a, int64_t x, int64_t b, int64_t y,
-                          int64_t &result) {
-  int64_t ax, by;
-  return !llvm::MulOverflow(a, x, ax) && !llvm::MulOverflow(b, y, by) &&
-         !llvm::AddOverflow(ax, by, result);
-}
-
 static std::optional<NestLoop> asNestLoop(Operation *op) {
   if (auto loop = dyn_cast<affine::AffineForOp>(op))
     return NestLoop{op, loop.getInductionVar(), loop.getBody()};
@@ -461,9 +462,15 @@ static std::optional<NestLoop> asNestLoop(Operation *op) {
   return std::nullopt;
 }
 
-bool isOutermostLoop(Operation *op) {
-  return asNestLoop(op) && !op->getParentOfType<affine::AffineForOp>() &&
-         !op->getParentOfType<scf::ForOp>();
+bool isLoopNestKernel(Operation *op) {
+  if (!asNestLoop(op) || op->getParentOfType<affine::AffineForOp>() ||
+      op->getParentOfType<scf::ForOp>())
+    return false;
+  // Loops around operators (as tiling makes) are not kernels: the operators
+  // are.
+  return !op->walk([](linalg::LinalgOp) {
+              return WalkResult::interrupt();
+            }).wasInterrupted();
 }
 
 FailureOr<KernelDescription> describeKernel(Operation *op, std::string *error) {
@@ -486,10 +493,11 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
   // The loops of the nest, outermost first: one child loop per loop.
   SmallVector<NestLoop> loops;
   for (std::optional<NestLoop> loop = root; loop;) {
-    if (auto forOp = dyn_cast<scf::ForOp>(loop->op);
-        forOp && forOp.getNumRegionIterArgs() > 0)
-      return fail("an scf.for of the nest carries values (iter_args); the "
-                  "cost model describes nests that accumulate in memory");
+    if (loop->op->getNumResults() > 0)
+      return fail(llvm::formatv("a loop of the nest carries values "
+                                "(iter_args of '{0}'); the cost model "
+                                "describes nests that accumulate in memory",
+                                loop->op->getName().getStringRef()));
     loops.push_back(*loop);
     std::optional<NestLoop> child;
     for (Operation &op : *loop->body) {
@@ -601,9 +609,12 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
     if (auto apply = dyn_cast<affine::AffineApplyOp>(def))
       return expand(apply.getAffineMap(), apply.getMapOperands(), 0, counters,
                     constant);
-    if (isa<arith::IndexCastOp, arith::IndexCastUIOp>(def))
+    // Exact 64-bit arithmetic only: index values, and signed casts to them
+    // (narrower integers wrap, unsigned casts zero-extend).
+    if (isa<arith::IndexCastOp>(def) && def->getResult(0).getType().isIndex())
       return linearValue(def->getOperand(0), counters, constant);
-    if (!isa<arith::AddIOp, arith::SubIOp, arith::MulIOp>(def))
+    if (!isa<arith::AddIOp, arith::SubIOp, arith::MulIOp>(def) ||
+        !def->getResult(0).getType().isIndex())
       return false;
     SmallVector<int64_t> lhs, rhs;
     int64_t lhsConstant, rhsConstant;
@@ -655,14 +666,19 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
       int64_t upperConstant;
       if (!constantStep || *constantStep <= 0)
         return fail("an scf.for of the nest has no constant positive step");
+      if (scfFor.getUnsignedCmp())
+        return fail("an scf.for of the nest compares its bounds unsigned");
       if (!linearValue(scfFor.getLowerBound(), counters, constant) ||
           !linearValue(scfFor.getUpperBound(), upper, upperConstant))
         return fail("a loop bound of the nest is not linear in outer loops");
       // The trip count is constant when the bounds move together.
-      if (upper != counters || upperConstant <= constant)
+      int64_t span;
+      if (upper != counters ||
+          llvm::SubOverflow(upperConstant, constant, span) || span <= 0)
         return fail("a loop of the nest has no constant positive trip count");
       step = *constantStep;
-      trip = (upperConstant - constant + step - 1) / step;
+      trip = llvm::divideCeil(static_cast<uint64_t>(span),
+                              static_cast<uint64_t>(step));
     }
     counters[q] += step;
     ivCounters[q] = counters;
@@ -770,7 +786,10 @@ FailureOr<KernelDescription> describeLoopNest(Operation *outermost,
     if (isReadBuf.lookup(memref) && !isWritten.lookup(memref))
       ++d.numInputs;
   }
-  countBodyOps(*loops.back().body, d.body, /*addressArithmetic=*/true);
+  countBodyOps(*loops.back().body, d.body, [&](Operation *op) {
+    return op->getNumResults() == 1 &&
+           linearOfValue.lookup(op->getResult(0)).has_value();
+  });
   d.kind = classifyStructure(d);
   tokenizeOperation(root->op, d.opTokens);
 

@@ -150,12 +150,11 @@ trainBooster(const Dataset &dataset, ArrayRef<size_t> rows,
              << evaluation << "\n";
     }
   }
-  bst_ulong length = 0;
-  const char *bytes = nullptr;
-  if (XGBoosterSaveModelToBuffer(guard.booster, "{\"format\": \"ubj\"}",
-                                 &length, &bytes) != 0)
+  std::string message;
+  FailureOr<std::string> bytes = saveXGBoost(guard.booster, "ubj", &message);
+  if (failed(bytes))
     return fail("saving");
-  return std::string(bytes, length);
+  return bytes;
 }
 } // namespace
 

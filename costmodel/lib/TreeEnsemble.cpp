@@ -1,6 +1,7 @@
 //===- TreeEnsemble.cpp - Boosted trees flattened for prediction ----------===//
 
 #include "tessera/CostModel/TreeEnsemble.h"
+#include "tessera/CostModel/XGBoostBooster.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -65,10 +66,8 @@ FailureOr<TreeEnsemble> TreeEnsemble::fromXGBoostJSON(llvm::StringRef json,
   const llvm::json::Object *booster = learner->getObject("gradient_booster");
   if (!param || !objective || !booster)
     return fail("the learner lacks its parameters, objective or booster");
-  auto integerParam = [&](llvm::StringRef key) -> int64_t {
-    std::optional<llvm::StringRef> text = param->getString(key);
-    int64_t value;
-    return text && !text->getAsInteger(10, value) ? value : -1;
+  auto integerParam = [&](llvm::StringRef key) {
+    return xgboostIntegerParam(*param, key).value_or(-1);
   };
   std::optional<llvm::StringRef> baseScore = param->getString("base_score");
   int64_t numFeature = integerParam("num_feature");

@@ -26,6 +26,15 @@ FailureOr<OwnedBooster> loadXGBoost(ArrayRef<uint8_t> bytes,
   return booster;
 }
 
+std::optional<int64_t> xgboostIntegerParam(const llvm::json::Object &object,
+                                           StringRef key) {
+  std::optional<StringRef> text = object.getString(key);
+  int64_t value = 0;
+  if (!text || text->getAsInteger(10, value))
+    return std::nullopt;
+  return value;
+}
+
 FailureOr<std::string> saveXGBoost(void *booster, StringRef format,
                                    std::string *message) {
   std::string config = llvm::formatv("{{\"format\": \"{0}\"}", format);
@@ -47,16 +56,6 @@ struct Member {
   std::string signature;
   int64_t numTrees = 0, treesPerRound = 0;
 };
-
-/// `object[key]`, an integer written as a string (XGBoost's model params).
-std::optional<int64_t> integerParam(const llvm::json::Object &object,
-                                    StringRef key) {
-  std::optional<StringRef> text = object.getString(key);
-  int64_t value = 0;
-  if (!text || text->getAsInteger(10, value))
-    return std::nullopt;
-  return value;
-}
 
 /// The gbtree model (learner.gradient_booster.model) of a booster's JSON,
 /// with its trees; null if it has none.
@@ -99,8 +98,9 @@ FailureOr<Member> readMember(StringRef bytes, std::string *message) {
     return failure();
   }
   const llvm::json::Object &params = *model->getObject("gbtree_model_param");
-  std::optional<int64_t> numTrees = integerParam(params, "num_trees");
-  std::optional<int64_t> perRound = integerParam(params, "num_parallel_tree");
+  std::optional<int64_t> numTrees = xgboostIntegerParam(params, "num_trees");
+  std::optional<int64_t> perRound =
+      xgboostIntegerParam(params, "num_parallel_tree");
   if (!numTrees || !perRound || *perRound <= 0 ||
       *numTrees != static_cast<int64_t>(model->getArray("trees")->size()) ||
       *numTrees % *perRound != 0) {
@@ -213,13 +213,14 @@ FailureOr<std::string> blendBoosters(ArrayRef<std::string> members,
   double count = static_cast<double>(read.size());
   llvm::json::Array trees, treeInfo;
   for (int64_t round = 0; round < rounds; ++round) {
-    for (Member &member : read) {
+    for (auto [m, member] : llvm::enumerate(read)) {
       llvm::json::Array &memberTrees =
           *gbtreeModel(member.json)->getArray("trees");
       for (int64_t t = round * perRound; t < (round + 1) * perRound; ++t) {
         llvm::json::Object *tree = memberTrees[t].getAsObject();
         if (!tree || failed(scaleLeavesDropStatistics(*tree, count))) {
-          *message = llvm::formatv("tree {0} is malformed", t);
+          *message =
+              llvm::formatv("tree {0} of booster {1} is malformed", t, m);
           return failure();
         }
         (*tree)["id"] = static_cast<int64_t>(trees.size());
@@ -234,6 +235,13 @@ FailureOr<std::string> blendBoosters(ArrayRef<std::string> members,
   (*params)["num_parallel_tree"] = std::to_string(perRound * read.size());
   model["tree_info"] = std::move(treeInfo);
   model["trees"] = std::move(trees);
+  // XGBoost 2 indexes the trees of each round.
+  if (model.getArray("iteration_indptr")) {
+    llvm::json::Array indptr;
+    for (int64_t round = 0; round <= rounds; ++round)
+      indptr.push_back(round * perRound * static_cast<int64_t>(read.size()));
+    model["iteration_indptr"] = std::move(indptr);
+  }
 
   std::string json;
   {

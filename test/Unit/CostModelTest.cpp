@@ -216,11 +216,11 @@ protected:
     });
     return found;
   }
-  /// The outermost scf.for loops of `module`, in order.
-  SmallVector<scf::ForOp> outermostScfLoops(ModuleOp module) {
+  /// The scf.for loop nests of `module` that are kernels, in order.
+  SmallVector<scf::ForOp> scfLoopNestKernels(ModuleOp module) {
     SmallVector<scf::ForOp> loops;
     module->walk([&](scf::ForOp loop) {
-      if (isOutermostLoop(loop))
+      if (isLoopNestKernel(loop))
         loops.push_back(loop);
     });
     return loops;
@@ -474,7 +474,7 @@ func.func @mm(%a: memref<64x32xf32>, %b: memref<32x48xf32>, %c: memref<64x48xf32
   rewriter.eraseOp(scfOp);
   std::string error;
   auto scfLoop = first<scf::ForOp>(*scfModule);
-  EXPECT_TRUE(isOutermostLoop(scfLoop));
+  EXPECT_TRUE(isLoopNestKernel(scfLoop));
   FailureOr<KernelDescription> fromAffine =
       describeKernel(first<affine::AffineForOp>(*affineModule), &error);
   ASSERT_TRUE(succeeded(fromAffine)) << error;
@@ -521,6 +521,16 @@ func.func @reverse(%a: memref<64xf32>, %b: memref<64xf32>) {
   }
   return
 }
+func.func @partial(%a: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c4 = arith.constant 4 : index
+  %c10 = arith.constant 10 : index
+  %zero = arith.constant 0.0 : f32
+  scf.for %i = %c0 to %c10 step %c4 {
+    memref.store %zero, %a[%i] : memref<64xf32>
+  }
+  return
+}
 func.func @vectors(%a: memref<64xf32>, %b: memref<64xf32>) {
   %c0 = arith.constant 0 : index
   %c8 = arith.constant 8 : index
@@ -534,8 +544,8 @@ func.func @vectors(%a: memref<64xf32>, %b: memref<64xf32>) {
 }
 )mlir");
   ASSERT_TRUE(module);
-  SmallVector<scf::ForOp> outermost = outermostScfLoops(*module);
-  ASSERT_EQ(outermost.size(), 2u);
+  SmallVector<scf::ForOp> outermost = scfLoopNestKernels(*module);
+  ASSERT_EQ(outermost.size(), 3u);
   std::string error;
   FailureOr<KernelDescription> reverse = describeLoopNest(outermost[0], &error);
   ASSERT_TRUE(succeeded(reverse)) << error;
@@ -549,7 +559,12 @@ func.func @vectors(%a: memref<64xf32>, %b: memref<64xf32>) {
   EXPECT_EQ(reverse->body.add, 0);
   EXPECT_EQ(reverse->kind, OpKind::Elementwise);
 
-  FailureOr<KernelDescription> vectors = describeLoopNest(outermost[1], &error);
+  // 0, 4, 8: a step that does not divide the range.
+  FailureOr<KernelDescription> partial = describeLoopNest(outermost[1], &error);
+  ASSERT_TRUE(succeeded(partial)) << error;
+  EXPECT_EQ(partial->domain, (SmallVector<int64_t>{3}));
+
+  FailureOr<KernelDescription> vectors = describeLoopNest(outermost[2], &error);
   ASSERT_TRUE(succeeded(vectors)) << error;
   EXPECT_EQ(vectors->domain, (SmallVector<int64_t>{8}));
   EXPECT_EQ(vectors->accesses[0].coefficients[0], (SmallVector<int64_t>{8}));
@@ -594,6 +609,30 @@ func.func @square(%a: memref<4096xf32>) {
   }
   return
 }
+func.func @unsigned(%a: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  scf.for unsigned %i = %c0 to %c64 step %c1 {
+    memref.store %zero, %a[%i] : memref<64xf32>
+  }
+  return
+}
+func.func @narrow(%a: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %one = arith.constant 1 : i32
+  %zero = arith.constant 0.0 : f32
+  scf.for %i = %c0 to %c64 step %c1 {
+    %n = arith.index_cast %i : index to i32
+    %m = arith.addi %n, %one : i32
+    %j = arith.index_cast %m : i32 to index
+    memref.store %zero, %a[%j] : memref<64xf32>
+  }
+  return
+}
 func.func @triangle(%a: memref<64xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -608,11 +647,11 @@ func.func @triangle(%a: memref<64xf32>) {
 }
 )mlir");
   ASSERT_TRUE(module);
-  SmallVector<scf::ForOp> outermost = outermostScfLoops(*module);
-  ASSERT_EQ(outermost.size(), 4u);
+  SmallVector<scf::ForOp> outermost = scfLoopNestKernels(*module);
+  ASSERT_EQ(outermost.size(), 6u);
   std::string error;
   EXPECT_TRUE(failed(describeLoopNest(outermost[0], &error)));
-  EXPECT_NE(error.find("iter_args"), std::string::npos) << error;
+  EXPECT_NE(error.find("iter_args of 'scf.for'"), std::string::npos) << error;
   EXPECT_TRUE(failed(describeLoopNest(outermost[1], &error)));
   EXPECT_NE(error.find("indices linear in its loops"), std::string::npos)
       << error;
@@ -620,8 +659,35 @@ func.func @triangle(%a: memref<64xf32>) {
   EXPECT_NE(error.find("indices linear in its loops"), std::string::npos)
       << error;
   EXPECT_TRUE(failed(describeLoopNest(outermost[3], &error)));
+  EXPECT_NE(error.find("unsigned"), std::string::npos) << error;
+  // i32 arithmetic wraps: not the exact index arithmetic described.
+  EXPECT_TRUE(failed(describeLoopNest(outermost[4], &error)));
+  EXPECT_NE(error.find("indices linear in its loops"), std::string::npos)
+      << error;
+  EXPECT_TRUE(failed(describeLoopNest(outermost[5], &error)));
   EXPECT_NE(error.find("no constant positive trip count"), std::string::npos)
       << error;
+}
+
+TEST_F(CostModelIR, LoopsAroundOperatorsAreNotKernels) {
+  // A tiling loop: the operator inside is the kernel, the loop is not.
+  OwningOpRef<ModuleOp> module = parse(R"mlir(
+func.func @tiled(%a: memref<64x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  scf.for %i = %c0 to %c64 step %c16 {
+    %tile = memref.subview %a[%i, 0] [16, 64] [1, 1]
+        : memref<64x64xf32> to memref<16x64xf32, strided<[64, 1], offset: ?>>
+    linalg.fill ins(%zero : f32) outs(%tile : memref<16x64xf32, strided<[64, 1], offset: ?>>)
+  }
+  return
+}
+)mlir");
+  ASSERT_TRUE(module);
+  EXPECT_FALSE(isLoopNestKernel(first<scf::ForOp>(*module)));
+  EXPECT_TRUE(scfLoopNestKernels(*module).empty());
 }
 
 TEST_F(CostModelIR, OverflowingIndexIsNotLinear) {

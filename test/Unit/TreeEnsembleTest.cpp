@@ -129,16 +129,21 @@ void expectSamePredictions(const XGBoostBooster &booster, size_t numTrees) {
   ASSERT_TRUE(mlir::succeeded(ensemble)) << error;
   EXPECT_EQ(ensemble->getNumFeatures(), kFeatures);
   EXPECT_EQ(ensemble->getNumTrees(), numTrees);
-  // 203 rows: whole blocks and a partial last one.
-  std::vector<float> rows = randomRows(203, 2);
-  std::vector<float> expected = booster.predict(rows);
-  std::vector<float> actual(expected.size());
-  ensemble->predict(rows, expected.size(), actual);
-  size_t differ = 0;
-  for (size_t i = 0; i < expected.size(); ++i)
-    differ += !sameBits(expected[i], actual[i]);
-  EXPECT_EQ(differ, 0u) << "first row: XGBoost " << expected[0] << ", ensemble "
-                        << actual[0];
+  // One block (16 rows) and one chunk (128) whole, partial, and several.
+  for (size_t numRows : {1, 16, 17, 128, 160, 203, 256}) {
+    std::vector<float> rows = randomRows(numRows, 2);
+    std::vector<float> expected = booster.predict(rows);
+    std::vector<float> actual(expected.size());
+    ensemble->predict(rows, expected.size(), actual);
+    size_t differ = 0;
+    for (size_t i = 0; i < expected.size(); ++i)
+      differ += !sameBits(expected[i], actual[i]);
+    EXPECT_EQ(differ, 0u) << numRows << " rows; first row: XGBoost "
+                          << expected[0] << ", ensemble " << actual[0];
+  }
+  // No rows: nothing written.
+  std::vector<float> none;
+  ensemble->predict(none, 0, none);
 }
 
 TEST(TreeEnsemble, RegressionEqualsXGBoost) {

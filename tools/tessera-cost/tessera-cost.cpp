@@ -707,7 +707,7 @@ parseInput(MLIRContext &ctx, llvm::SourceMgr &sourceMgr, StringRef path) {
 static SmallVector<Operation *> collectKernels(ModuleOp module) {
   SmallVector<Operation *> kernels;
   module->walk([&](Operation *op) {
-    if (isa<linalg::LinalgOp>(op) || isOutermostLoop(op))
+    if (isa<linalg::LinalgOp>(op) || isLoopNestKernel(op))
       kernels.push_back(op);
   });
   return kernels;

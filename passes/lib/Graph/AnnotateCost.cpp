@@ -68,7 +68,7 @@ struct AnnotateCostPass
     std::vector<cost::KernelDescription> kernels;
     module.walk([&](Operation *op) {
       if (!isa<linalg::LinalgOp>(op) &&
-          !(loopNests && cost::isOutermostLoop(op)))
+          !(loopNests && cost::isLoopNestKernel(op)))
         return;
       std::string error;
       FailureOr<cost::KernelDescription> kernel =

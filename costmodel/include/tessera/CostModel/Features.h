@@ -109,9 +109,11 @@ mlir::FailureOr<KernelDescription> describeOperator(mlir::Operation *op,
 mlir::FailureOr<KernelDescription> describeLoopNest(mlir::Operation *outermost,
                                                     std::string *error);
 
-/// Whether `op` is the outermost loop of a nest (an affine.for or scf.for
-/// inside no other), which describeLoopNest takes.
-bool isOutermostLoop(mlir::Operation *op);
+/// Whether `op` is a loop nest that is a kernel of its own, for
+/// describeLoopNest: an affine.for or scf.for inside no other, with no linalg
+/// operator inside (loops around operators, as tiling makes, are not
+/// kernels: the operators inside them are).
+bool isLoopNestKernel(mlir::Operation *op);
 
 /// describeLoopNest for a loop, describeOperator for anything else.
 mlir::FailureOr<KernelDescription> describeKernel(mlir::Operation *op,

@@ -10,8 +10,8 @@
 // float rounding), and predicting with it walks all their trees. It keeps
 // only what prediction reads: the trees' training statistics (node weights,
 // split gains, hessian sums, which feature importances and SHAP values would
-// need) are zeroed, which makes it about half the size of its members
-// together. A model file stores a blend as its one regression booster;
+// need) are zeroed, which makes it, compressed, about half the size of its
+// members together. A model file stores a blend as its one regression booster;
 // nothing that reads the file knows it is one.
 //
 //===----------------------------------------------------------------------===//
@@ -22,9 +22,11 @@
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/JSON.h"
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace tessera::cost {
@@ -36,6 +38,11 @@ using OwnedBooster = std::unique_ptr<void, int (*)(void *)>;
 /// with XGBoost's reason in `message`.
 mlir::FailureOr<OwnedBooster> loadXGBoost(llvm::ArrayRef<uint8_t> bytes,
                                           std::string *message);
+
+/// `object[key]`, an integer written as a string (the parameters in XGBoost's
+/// JSON model); none if absent or not an integer.
+std::optional<int64_t> xgboostIntegerParam(const llvm::json::Object &object,
+                                           llvm::StringRef key);
 
 /// `booster` serialised as `format` ("json" or "ubj"); failure with
 /// XGBoost's reason in `message`.
